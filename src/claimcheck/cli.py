@@ -1,0 +1,254 @@
+"""The command line: a thin typer layer over Checker, the sources and the renderers."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from claimcheck import __version__
+from claimcheck.checker import Checker
+from claimcheck.errors import ClaimcheckError
+from claimcheck.findings import Report
+from claimcheck.render.jsonout import report_json, report_jsonl
+from claimcheck.render.terminal import render_report, summary_line
+from claimcheck.rules.model import SEVERITIES
+from claimcheck.sources.inputs import check_inputs_exist, iter_documents, read_single
+
+app = typer.Typer(
+    name="claimcheck",
+    help="Flag red-flag stem-cell clinic claims in text, HTML, URLs and batches, telling claims from warnings.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="List, show and test the rule packs.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+EXIT_CLEAN, EXIT_FLAGGED, EXIT_USAGE = 0, 1, 2
+
+
+class FailOn(str, Enum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+    never = "never"
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class ScanFormat(str, Enum):
+    jsonl = "jsonl"
+    text = "text"
+
+
+RulesOption = Annotated[
+    Optional[list[Path]],  # noqa: UP045 - typer needs Optional here on Python 3.10
+    typer.Option("--rules", "-r", help="Extra pattern file or folder (repeatable); adds to the shipped packs."),
+]
+LangOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--lang", help="Force the language (en, es) instead of detecting it per block."),
+]
+FailOnOption = Annotated[
+    FailOn, typer.Option("--fail-on", help="Exit 1 when a finding at or above this severity is asserted.")
+]
+
+
+def stdout_console() -> Console:
+    # rich already honours NO_COLOR and plain output when stdout is not a terminal.
+    return Console(highlight=False, soft_wrap=False)
+
+
+def stderr_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """A user's mistake is one line on stderr and exit 2, never a traceback."""
+    try:
+        yield
+    except ClaimcheckError as exc:
+        stderr_console().print(f"[bold red]claimcheck: error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    except BrokenPipeError:
+        # The reader went away (`| head`); that is not an error.
+        sys.stderr.close()
+        raise typer.Exit(EXIT_CLEAN) from None
+
+
+def exit_code(reports: list[Report] | Iterator[Report], fail_on: FailOn) -> int:
+    if fail_on is FailOn.never:
+        return EXIT_CLEAN
+    threshold = SEVERITIES[fail_on.value]
+    for report in reports:
+        if any(SEVERITIES[f.severity] >= threshold for f in report.asserted):
+            return EXIT_FLAGGED
+    return EXIT_CLEAN
+
+
+def _validate_lang(lang: str | None) -> None:
+    if lang is not None and lang not in ("en", "es"):
+        raise ClaimcheckError(f"--lang {lang}: supported languages are en and es")
+
+
+@app.command()
+def check(
+    source: Annotated[str, typer.Argument(help="A .txt/.md/.html file, - for standard input, or an http(s) URL.")],
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="text (annotated) or json (the contract).")] = (
+        CheckFormat.text
+    ),
+    fail_on: FailOnOption = FailOn.low,
+    rules: RulesOption = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Also show non-asserted mentions in the text view.")] = False,
+    lang: LangOption = None,
+) -> None:
+    """Check one document and print an annotated report (or the JSON report)."""
+    with user_errors():
+        _validate_lang(lang)
+        checker = Checker(rules or [])
+        document = read_single(source)
+        report = checker.check_document(document, lang=lang)
+        if report.error is not None:
+            raise ClaimcheckError(f"{source}: {report.error}")
+        if fmt is CheckFormat.json:
+            sys.stdout.write(report_json(report) + "\n")
+        else:
+            render_report(report, stdout_console(), show_all=show_all)
+    raise typer.Exit(exit_code([report], fail_on))
+
+
+@app.command()
+def scan(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders, .jsonl/.jsonl.gz files, URLs, or - for JSONL.")],
+    fmt: Annotated[ScanFormat, typer.Option("--format", "-f", help="jsonl (contract reports) or text.")] = (
+        ScanFormat.jsonl
+    ),
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,  # noqa: UP045
+    fail_on: FailOnOption = FailOn.low,
+    rules: RulesOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Check many documents; one contract report per line, in input order."""
+    code = EXIT_CLEAN
+    with user_errors():
+        _validate_lang(lang)
+        check_inputs_exist(inputs)
+        checker = Checker(rules or [])
+        try:
+            sink = out.open("w", encoding="utf-8") if out else sys.stdout
+        except OSError as exc:
+            raise ClaimcheckError(f"{out}: cannot write ({exc.strerror})") from None
+        try:
+            for report in checker.check_documents(iter_documents(inputs), lang=lang):
+                if fmt is ScanFormat.jsonl:
+                    sink.write(report_jsonl(report) + "\n")
+                else:
+                    sink.write(f"{report.verdict:8} {report.source}  {summary_line(report)}\n")
+                if exit_code([report], fail_on) == EXIT_FLAGGED:
+                    code = EXIT_FLAGGED
+        finally:
+            if out:
+                sink.close()
+    raise typer.Exit(code)
+
+
+@rules_app.command("list")
+def rules_list(rules: RulesOption = None) -> None:
+    """List every rule with its category, severity and language."""
+    with user_errors():
+        ruleset = Checker(rules or []).ruleset
+        table = Table(title=f"{len(ruleset.rules)} rules, {len(ruleset.context_rules)} context cues")
+        for column in ("id", "category", "severity", "lang", "examples"):
+            table.add_column(column)
+        for rule in ruleset.rules:
+            table.add_row(
+                rule.id, rule.category, rule.severity, rule.lang,
+                f"{len(rule.examples_flag)} flag / {len(rule.examples_ok)} ok",
+            )
+        stdout_console().print(table)
+
+
+@rules_app.command("show")
+def rules_show(rule_id: Annotated[str, typer.Argument(help="A rule or context cue id.")], rules: RulesOption = None) -> None:
+    """Show one rule or context cue in full, with where it is defined."""
+    import yaml
+
+    with user_errors():
+        ruleset = Checker(rules or []).ruleset
+        item = ruleset.get(rule_id)
+        if item is None:
+            raise ClaimcheckError(f"no rule or cue with id {rule_id!r} (see `claimcheck rules list`)")
+        console = stdout_console()
+        console.print(f"[dim]{item.origin.path}:{item.origin.line}[/dim]")
+        console.print(yaml.safe_dump(item.as_data(), allow_unicode=True, sort_keys=False, width=100), markup=False)
+
+
+@rules_app.command("test")
+def rules_test(
+    rules: RulesOption = None,
+    only: Annotated[Optional[str], typer.Option("--only", help="Only ids starting with this prefix.")] = None,  # noqa: UP045
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List passing examples too.")] = False,
+) -> None:
+    """Run every rule's and context cue's embedded examples; exit 1 on any failure."""
+    from claimcheck.ruletest import run_examples
+
+    with user_errors():
+        checker = Checker(rules or [])
+        results = run_examples(checker, only)
+    failed = [r for r in results if not r.passed]
+    console = stdout_console()
+    shown = results if verbose else failed
+    if shown:
+        table = Table(title="failing examples" if not verbose else "examples", show_lines=True, expand=True)
+        for column in ("rule", "kind", "example", "got"):
+            table.add_column(column, overflow="fold")
+        table.add_column("ok", no_wrap=True)
+        for r in shown:
+            verdict = Text("pass", style="green") if r.passed else Text("FAIL", style="red")
+            table.add_row(r.rule, r.kind, Text(r.text), Text(r.got), verdict)
+        console.print(table)
+    by_kind = {k: sum(1 for r in results if r.kind == k) for k in ("flag", "ok", "context")}
+    console.print(
+        f"{len(results) - len(failed)} passed, {len(failed)} failed "
+        f"({by_kind['flag']} flag, {by_kind['ok']} ok, {by_kind['context']} context examples; "
+        f"{len(checker.ruleset.rules)} rules, {len(checker.ruleset.context_rules)} cues)"
+    )
+    raise typer.Exit(1 if failed else 0)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        print(f"claimcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """claimcheck: flag stem-cell clinic red-flag claims, and tell claims from warnings."""
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Findings and reports: plain dataclasses, the contract's JSON shape (shared CONTRACT.md section 3).
+
+Renderers and stores read these only; nothing here knows about spaCy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from claimcheck.rules.model import SEVERITIES
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    category: str
+    severity: str
+    start: int  # character offsets into the checked text
+    end: int
+    text: str
+    context: str  # asserted | negated | cautionary | question | hypothetical | attributed
+    message: str
+    cue: str | None = None  # the words that set a non-asserted context
+    sentence: str = ""
+    reference: str = ""
+    evidence: str | None = None  # what satisfied a rule's "near" or "min_distinct" condition
+
+    @property
+    def asserted(self) -> bool:
+        return self.context == "asserted"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "category": self.category,
+            "severity": self.severity,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "context": self.context,
+            "message": self.message,
+            "cue": self.cue,
+            "sentence": self.sentence,
+            "reference": self.reference,
+            "evidence": self.evidence,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        fields = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in fields})
+
+
+@dataclass
+class Report:
+    id: str
+    source: str
+    sha256: str
+    lang: str
+    findings: list[Finding] = field(default_factory=list)
+    url: str | None = None
+    error: str | None = None
+    truncated: bool = False
+    text: str = field(default="", repr=False)  # the checked text; not serialised (offsets point into it)
+
+    @property
+    def asserted(self) -> list[Finding]:
+        return [f for f in self.findings if f.asserted]
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted({f.category for f in self.asserted})
+
+    @property
+    def verdict(self) -> str:
+        if self.error is not None:
+            return "skipped"
+        return "flagged" if self.categories else "clean"
+
+    @property
+    def score(self) -> int:
+        """Risk for ranking: severity weights of asserted findings (high 3, medium 2, low 1)."""
+        return sum(SEVERITIES[f.severity] for f in self.asserted)
+
+    @property
+    def max_severity(self) -> str | None:
+        levels = [f.severity for f in self.asserted]
+        return max(levels, key=SEVERITIES.__getitem__) if levels else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "url": self.url,
+            "sha256": self.sha256,
+            "lang": self.lang,
+            "verdict": self.verdict,
+            "categories": self.categories,
+            "findings": [f.to_dict() for f in self.findings],
+            "error": self.error,
+            "score": self.score,
+            "truncated": self.truncated,
+            "schema_version": SCHEMA_VERSION,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        return cls(
+            id=data["id"],
+            source=data["source"],
+            sha256=data["sha256"],
+            lang=data["lang"],
+            findings=[Finding.from_dict(f) for f in data.get("findings", [])],
+            url=data.get("url"),
+            error=data.get("error"),
+            truncated=bool(data.get("truncated", False)),
+        )

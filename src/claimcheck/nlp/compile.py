@@ -1,0 +1,93 @@
+"""Compile MatchSpecs (phrases, inflected terms, token patterns) into spaCy matchers."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from claimcheck.errors import RuleError
+from claimcheck.nlp.lexicon import word_forms
+from claimcheck.rules.model import MatchSpec, Origin
+from claimcheck.textnorm import fold
+
+MAX_TERM_VARIANTS = 4000
+_STRING_ATTRS = {"NORM", "LOWER", "ORTH", "TEXT"}
+
+
+class SpecCompiler:
+    """Adds MatchSpecs to one PhraseMatcher (on NORM, i.e. folded text) and one Matcher."""
+
+    def __init__(self, vocab: Vocab, lang: str, make_doc: Callable[[str], Doc]) -> None:
+        self.vocab, self.lang, self.make_doc = vocab, lang, make_doc
+        self.phrases = PhraseMatcher(vocab, attr="NORM")
+        self.patterns = Matcher(vocab, validate=True)
+        self.anchors = PhraseMatcher(vocab, attr="NORM")
+        self.unanchored = False  # a token pattern with no literal word: the Matcher runs on every text
+
+    def add(self, key: str, spec: MatchSpec, origin: Origin, rule_id: str) -> None:
+        phrase_docs = [self.make_doc(p) for p in spec.phrases]
+        phrase_docs += self._term_docs(spec.terms, origin, rule_id)
+        if phrase_docs:
+            self.phrases.add(key, phrase_docs)
+        for pattern in spec.patterns:
+            compiled = [self._token(t, origin, rule_id) for t in pattern]
+            try:
+                self.patterns.add(key, [compiled])
+            except Exception as exc:  # spaCy raises several types for a malformed pattern
+                first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise RuleError(origin.path, origin.line, rule_id, f"bad token pattern: {first_line}") from None
+            self._add_anchor(key, compiled)
+
+    def _term_docs(self, terms: Iterable[str], origin: Origin, rule_id: str) -> list[Doc]:
+        docs: list[Doc] = []
+        for term in terms:
+            words = [t.norm_ for t in self.make_doc(term)]
+            forms = word_forms(self.lang, set(words))
+            alternatives = [sorted(forms[w]) for w in words]
+            count = 1
+            for alt in alternatives:
+                count *= len(alt)
+            if count > MAX_TERM_VARIANTS:
+                raise RuleError(origin.path, origin.line, rule_id, f"term {term!r} expands to {count} variants")
+            for combo in itertools.product(*alternatives):
+                docs.append(Doc(self.vocab, words=list(combo)))
+        return docs
+
+    def _token(self, token: dict[str, Any], origin: Origin, rule_id: str) -> dict[str, Any]:
+        """Fold literal strings; turn LEMMA into NORM over the lemma's word forms (no lemmatizer needed)."""
+        out: dict[str, Any] = {}
+        for attr, value in token.items():
+            name = attr.upper()
+            if name == "LEMMA":
+                lemmas = _strings(value, origin, rule_id)
+                forms = word_forms(self.lang, {fold(v) for v in lemmas})
+                out["NORM"] = {"IN": sorted(set().union(*forms.values()))}
+            elif name in _STRING_ATTRS:  # all literal words compare folded, whatever attribute was named
+                strings = [fold(s) for s in _strings(value, origin, rule_id)]
+                out["NORM"] = strings[0] if isinstance(value, str) else {"IN": strings}
+            else:
+                out[attr] = value
+        return out
+
+    def _add_anchor(self, key: str, pattern: list[dict[str, Any]]) -> None:
+        for token in pattern:
+            if token.get("OP") in (None, "+", "{1,}") and "NORM" in token:
+                value = token["NORM"]
+                words = [value] if isinstance(value, str) else value.get("IN", []) if isinstance(value, dict) else []
+                if words:
+                    self.anchors.add("anchor", [Doc(self.vocab, words=[w]) for w in words])
+                    return
+        self.unanchored = True
+
+
+def _strings(value: Any, origin: Origin, rule_id: str) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
+        return list(value["IN"])
+    raise RuleError(origin.path, origin.line, rule_id, f"a word attribute takes a string or {{IN: [...]}}, got {value!r}")

@@ -1,0 +1,131 @@
+"""The context component: decides for each finding whether the page asserts it or not.
+
+ConText-style (medspaCy): cues from YAML have a kind, a direction and a window in tokens; scope ends
+at the sentence and at terminator cues ("but", "sin embargo"); pseudo cues ("no side effects")
+disable the cue words they contain; cue words inside the finding itself are part of the claim.
+Questions ("Are stem cell pills safe?", "¿Funcionan…?") and reader comments are decided here too.
+The winning cue is kept on the span, because users always ask which cue fired.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from claimcheck.nlp.compile import SpecCompiler
+from claimcheck.nlp.extensions import SPANS_KEY, register
+from claimcheck.nlp.sentences import sentence_of
+from claimcheck.rules.model import ContextRule
+
+# When several cues reach a finding, the strongest reading wins: a warning beats a plain negation,
+# and both beat reported speech, questions and hedges.
+PRIORITY = ("cautionary", "negated", "attributed", "question", "hypothetical")
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str
+    start: int  # token offsets in the Doc
+    end: int
+    text: str
+    rule: ContextRule | None = None  # None for built-in cues (questions)
+
+
+@Language.factory("claimcheck_context", default_config={"spans_key": SPANS_KEY})
+def make_context(nlp: Language, name: str, spans_key: str) -> ContextDetector:
+    return ContextDetector(nlp, name, spans_key=spans_key)
+
+
+class ContextDetector:
+    def __init__(self, nlp: Language, name: str = "claimcheck_context", *, spans_key: str = SPANS_KEY) -> None:
+        register()
+        self.name, self.spans_key = name, spans_key
+        self.compiler = SpecCompiler(nlp.vocab, nlp.lang, nlp.make_doc)
+        self.cues: dict[str, ContextRule] = {}
+
+    def add_rules(self, cues: list[ContextRule]) -> None:
+        for cue in cues:
+            self.cues[cue.id] = cue
+            self.compiler.add(cue.id, cue.match, cue.origin, cue.id)
+
+    def __call__(self, doc: Doc) -> Doc:
+        findings = doc.spans.get(self.spans_key) if self.spans_key in doc.spans else []
+        cache: dict[tuple[int, int], list[Cue]] = {}
+        for span in findings:
+            sent = sentence_of(span)
+            key = (sent.start, sent.end)
+            if key not in cache:
+                cache[key] = self.cues_in(sent)
+            span._.context, span._.cue = self.decide(doc, span, sent, cache[key])
+        return doc
+
+    def cues_in(self, sent: Span) -> list[Cue]:
+        strings = sent.doc.vocab.strings
+        found = [
+            self._cue(strings[m], sent.doc[s + sent.start : e + sent.start]) for m, s, e in self.compiler.phrases(sent)
+        ]
+        if len(self.compiler.patterns):
+            found += [self._cue(sp.label_, sp) for sp in self.compiler.patterns(sent, as_spans=True)]
+        return _sorted_cues(found)
+
+    def _cue(self, cue_id: str, span: Span) -> Cue:
+        rule = self.cues[cue_id]
+        return Cue(rule.kind, span.start, span.end, span.text, rule)
+
+    def decide(self, doc: Doc, target: Span, sent: Span, cues: list[Cue]) -> tuple[str, str | None]:
+        if doc._.voice == "comment":
+            return "attributed", "reader comment"
+        pseudo = [c for c in cues if c.kind == "pseudo"]
+        terminators = [c for c in cues if c.kind == "terminate"]
+        reaching: list[Cue] = []
+        for cue in cues:
+            if cue.rule is None or cue.kind in ("pseudo", "terminate") or target.label_ in cue.rule.skip_categories:
+                continue
+            if cue.start < target.end and target.start < cue.end:
+                continue  # cue words inside the claim belong to the claim ("no risk of rejection")
+            if any(p.start <= cue.start and cue.end <= p.end for p in pseudo):
+                continue
+            if _reaches(cue, target, terminators):
+                reaching.append(cue)
+        question = _question_cue(sent, target)
+        if question:
+            reaching.append(question)
+        if not reaching:
+            return "asserted", None
+        best = min(reaching, key=lambda c: (PRIORITY.index(c.kind), _distance(c, target)))
+        return best.kind, best.text
+
+
+def _reaches(cue: Cue, target: Span, terminators: list[Cue]) -> bool:
+    rule = cue.rule
+    assert rule is not None
+    if cue.end <= target.start and rule.direction in ("forward", "both"):
+        gap_start, gap_end = cue.end, target.start
+    elif cue.start >= target.end and rule.direction in ("backward", "both"):
+        gap_start, gap_end = target.end, cue.start
+    else:
+        return False
+    if gap_end - gap_start > rule.window:
+        return False
+    return not any(gap_start <= t.start and t.end <= gap_end for t in terminators)
+
+
+def _distance(cue: Cue, target: Span) -> int:
+    return max(target.start - cue.end, cue.start - target.end, 0)
+
+
+def _question_cue(sent: Span, target: Span) -> Cue | None:
+    """A finding in a question is asked about, not asserted: "Are celulas madres pills safe?"."""
+    text = sent.text.rstrip(" \"'”’»)")
+    opening = [t.i for t in sent if "¿" in t.text and t.i <= target.start]
+    closing = [t.i for t in sent if "?" in t.text and t.i >= target.end - 1]
+    if text.endswith("?") or (opening and closing):
+        return Cue("question", sent.end - 1, sent.end, "?")
+    return None
+
+
+def _sorted_cues(cues: list[Cue]) -> list[Cue]:
+    """Overlapping cues all stay: priority settles "no evidence" (cautionary) over "no" (negated)."""
+    return sorted(cues, key=lambda c: (c.start, c.end))

@@ -1,0 +1,135 @@
+"""The claim matcher: finds rule matches and applies each rule's conditions within the sentence.
+
+Phrases and inflected terms go to one PhraseMatcher (hash look-ups, fast on any text). Token patterns
+are the slow part of a spaCy pipeline, so the Matcher only runs on sentences that hold one of the
+patterns' anchor words, found by a PhraseMatcher first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from claimcheck.nlp.compile import SpecCompiler
+from claimcheck.nlp.extensions import SPANS_KEY, register
+from claimcheck.nlp.sentences import sentence_chars
+from claimcheck.rules.model import SEVERITIES, Rule
+from claimcheck.textnorm import fold
+
+NEAR, UNLESS = "|near", "|unless"
+
+
+@Language.factory("claimcheck_matcher", default_config={"spans_key": SPANS_KEY})
+def make_claim_matcher(nlp: Language, name: str, spans_key: str) -> ClaimMatcher:
+    return ClaimMatcher(nlp, name, spans_key=spans_key)
+
+
+class ClaimMatcher:
+    """Writes one Span per finding to doc.spans[spans_key], labelled with the category."""
+
+    def __init__(self, nlp: Language, name: str = "claimcheck_matcher", *, spans_key: str = SPANS_KEY) -> None:
+        register()
+        self.name, self.spans_key = name, spans_key
+        self.compiler = SpecCompiler(nlp.vocab, nlp.lang, nlp.make_doc)
+        self.rules: dict[str, Rule] = {}
+
+    def add_rules(self, rules: list[Rule]) -> None:
+        for rule in rules:
+            self.rules[rule.id] = rule
+            self.compiler.add(rule.id, rule.match, rule.origin, rule.id)
+            if rule.near:
+                self.compiler.add(rule.id + NEAR, rule.near, rule.origin, rule.id)
+            if rule.unless:
+                self.compiler.add(rule.id + UNLESS, rule.unless, rule.origin, rule.id)
+
+    def __call__(self, doc: Doc) -> Doc:
+        hits = self._hits(doc)
+        findings: list[Span] = []
+        for rule_id in sorted(k for k in hits if "|" not in k):
+            findings += self._apply_rule(doc, self.rules[rule_id], hits)
+        doc.spans[self.spans_key] = _drop_contained(findings, self.rules)
+        return doc
+
+    def _hits(self, doc: Doc) -> dict[str, list[Span]]:
+        strings = doc.vocab.strings
+        hits: dict[str, list[Span]] = defaultdict(list)
+        for match_id, start, end in self.compiler.phrases(doc):
+            hits[strings[match_id]].append(doc[start:end])
+        for sent in self._pattern_scopes(doc):
+            for span in self.compiler.patterns(sent, as_spans=True):
+                hits[span.label_].append(span)
+        return hits
+
+    def _pattern_scopes(self, doc: Doc) -> list[Span]:
+        if len(self.compiler.patterns) == 0:
+            return []
+        if self.compiler.unanchored:
+            return [doc[:]]
+        scopes: dict[tuple[int, int], Span] = {}
+        for _, start, _end in self.compiler.anchors(doc):
+            chars = sentence_chars(doc, doc[start].idx, doc[start].idx + len(doc[start]))
+            if chars not in scopes:
+                span = doc.char_span(*chars, alignment_mode="expand")
+                if span is not None:
+                    scopes[chars] = span
+        return list(scopes.values())
+
+    def _apply_rule(self, doc: Doc, rule: Rule, hits: dict[str, list[Span]]) -> list[Span]:
+        by_sentence: dict[tuple[int, int], list[Span]] = defaultdict(list)
+        for span in _longest_only(hits[rule.id]):
+            by_sentence[sentence_chars(doc, span.start_char, span.end_char)].append(span)
+        out: list[Span] = []
+        for (s_start, s_end), spans in sorted(by_sentence.items()):
+            if rule.unless and _within(hits.get(rule.id + UNLESS, []), s_start, s_end):
+                continue
+            evidence: str | None = None
+            if rule.min_distinct > 1:
+                distinct = sorted({fold(s.text) for s in spans})
+                if len(distinct) < rule.min_distinct:
+                    continue
+                spans = [doc[min(s.start for s in spans) : max(s.end for s in spans)]]
+                evidence = ", ".join(distinct)
+            for span in spans:
+                if rule.near:
+                    near = [n for n in _within(hits.get(rule.id + NEAR, []), s_start, s_end) if not _overlaps(n, span)]
+                    if not near:
+                        continue
+                    evidence = min(near, key=lambda n: abs(n.start - span.start)).text
+                finding = Span(doc, span.start, span.end, label=rule.category)
+                finding._.rule = rule.id
+                finding._.evidence = evidence
+                out.append(finding)
+        return out
+
+
+def _within(spans: list[Span], start_char: int, end_char: int) -> list[Span]:
+    return [s for s in spans if s.start_char >= start_char and s.end_char <= end_char]
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _longest_only(spans: list[Span]) -> list[Span]:
+    """Drop a hit that lies inside a longer hit of the same rule ("cure" inside "cure autism")."""
+    ordered = sorted(spans, key=lambda s: (s.start, -(s.end - s.start)))
+    kept: list[Span] = []
+    for span in ordered:
+        if kept and span.start >= kept[-1].start and span.end <= kept[-1].end:
+            continue
+        kept.append(span)
+    return kept
+
+
+def _drop_contained(findings: list[Span], rules: dict[str, Rule]) -> list[Span]:
+    """Within a category, a finding inside another one adds nothing: keep the wider, then the more severe."""
+    def strength(s: Span) -> tuple[int, int]:
+        return (s.end - s.start, SEVERITIES[rules[s._.rule].severity])
+
+    kept: list[Span] = []
+    for span in sorted(findings, key=strength, reverse=True):
+        if any(k.label_ == span.label_ and k.start <= span.start and span.end <= k.end for k in kept):
+            continue
+        kept.append(span)
+    return sorted(kept, key=lambda s: (s.start, s.end, s._.rule))

@@ -1,0 +1,56 @@
+"""Sentence scope, computed lazily around matches.
+
+spaCy's Sentencizer walks every token in Python, which costs as much as the tokenizer itself on web
+text, and it splits "¿Funciona? ¡Sí!" after the "¡". Claims only need the sentence *around a match*,
+so boundaries come from one regex pass over the text (C speed) and are looked up by bisection.
+Line breaks always end a sentence: a heading or a list item never runs into the next one.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+
+from spacy.tokens import Doc, Span
+
+# Sentence-final punctuation (optionally closed by quotes/brackets) and then space, unless a
+# lower-case letter follows ("U.S. clinics"); or any line break.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*[ \t]+(?![a-záéíóúüñ])|[ \t]*\n\s*")
+_ABBREVIATIONS = frozenset(
+    "dr dra mr mrs ms sr sra srta st vs etc e.g i.e no nº fig approx aprox p.ej ee.uu u.s".split()
+)
+_CACHE_KEY = "claimcheck.sentence_bounds"
+
+
+def _boundaries(doc: Doc) -> list[int]:
+    cached = doc.user_data.get(_CACHE_KEY)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    text = doc.text
+    bounds = [0]
+    for match in _BOUNDARY.finditer(text):
+        if text[match.start()] == ".":
+            word_start = max(text.rfind(" ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+            if text[word_start : match.start()].lower().strip("(\"'") in _ABBREVIATIONS:
+                continue
+        bounds.append(match.end())
+    bounds.append(len(text))
+    doc.user_data[_CACHE_KEY] = bounds
+    return bounds
+
+
+def sentence_chars(doc: Doc, start_char: int, end_char: int) -> tuple[int, int]:
+    """Character bounds of the sentence(s) containing [start_char, end_char), trailing space removed."""
+    bounds = _boundaries(doc)
+    start = bounds[bisect_right(bounds, start_char) - 1]
+    end = bounds[min(bisect_left(bounds, end_char), len(bounds) - 1)]
+    end = max(start, len(doc.text[start:end].rstrip()) + start)
+    return start, end
+
+
+def sentence_of(span: Span) -> Span:
+    """The sentence around a span, as a Span of the same Doc."""
+    doc = span.doc
+    start, end = sentence_chars(doc, span.start_char, span.end_char)
+    sent = doc.char_span(start, end, alignment_mode="expand")
+    return sent if sent is not None else doc[span.start : span.end]

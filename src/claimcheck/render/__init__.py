@@ -1,0 +1,1 @@
+"""Renderers: turn Reports into terminal views, JSON, JSON Lines. They read findings only."""

@@ -1,0 +1,67 @@
+"""HTML to checked text with trafilatura, the field's reference extractor: navigation, footers, scripts
+and boilerplate are dropped; headings, paragraphs and list items stay separate blocks (one per line)
+so that a sentence never runs across two list items. Reader comments are kept apart, at the end."""
+
+from __future__ import annotations
+
+import trafilatura
+from lxml import etree
+
+COMMENTS_HEADING = "Reader comments"
+_BLOCKS = {"head", "p", "item", "quote", "code", "row", "cell"}
+
+
+def extract_html(html: str) -> tuple[str, int | None]:
+    """Return (text, offset where reader comments start or None)."""
+    xml = trafilatura.extract(
+        html,
+        output_format="xml",
+        include_comments=True,
+        include_tables=True,
+        include_links=False,
+        include_images=False,
+        favor_recall=True,
+        deduplicate=False,
+        with_metadata=False,
+    )
+    if not xml:
+        return _fallback(html), None
+    root = etree.fromstring(xml.encode("utf-8"))
+    main = _blocks(root.find("main"))
+    comments = _blocks(root.find("comments"))
+    text = "\n\n".join(main)
+    if not comments:
+        return text, None
+    start = len(text) + 2 if text else 0
+    return (text + "\n\n" if text else "") + COMMENTS_HEADING + "\n\n" + "\n\n".join(comments), start
+
+
+def _blocks(element: etree._Element | None) -> list[str]:
+    if element is None:
+        return []
+    blocks: list[str] = []
+    for node in element.iter():
+        if node.tag not in _BLOCKS or _inside_block(node, element):
+            continue
+        if node.tag == "row":
+            cells = [" ".join("".join(c.itertext()).split()) for c in node]
+            text = " | ".join(c for c in cells if c)
+        else:
+            text = " ".join("".join(node.itertext()).split())
+        if text:
+            blocks.append(text)
+    return blocks
+
+
+def _inside_block(node: etree._Element, top: etree._Element) -> bool:
+    parent = node.getparent()
+    while parent is not None and parent is not top:
+        if parent.tag in _BLOCKS:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _fallback(html: str) -> str:
+    """Very short or unusual pages, where trafilatura finds no main text: keep all visible text."""
+    return trafilatura.html2txt(html) or ""

@@ -1,0 +1,139 @@
+"""Turn command-line inputs into Documents: files, folders, `-`, URLs and JSON Lines files."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from claimcheck.errors import InputError
+from claimcheck.sources.document import Document
+from claimcheck.sources.url import fetch, is_url
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def kind_of(path: str, head: bytes) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    sniff = head[:512].lstrip().lower()
+    return "html" if sniff.startswith((b"<!doctype html", b"<html")) else "text"
+
+
+def read_file(path: Path) -> Document:
+    name = str(path)
+    try:
+        if path.is_dir():
+            raise InputError(f"{name}: is a folder; use `claimcheck scan` to check many documents")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES)
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    return Document(id=name, source=name, raw=raw, kind=kind_of(name, raw))
+
+
+def read_stdin() -> Document:
+    raw = sys.stdin.buffer.read()
+    return Document(id="-", source="-", raw=raw, kind=kind_of("-", raw))
+
+
+def read_single(value: str) -> Document:
+    """The one document of `claimcheck check`: a file, `-` or a URL. Raises InputError."""
+    if value == "-":
+        return read_stdin()
+    if is_url(value):
+        return fetch(value)
+    return read_file(Path(value))
+
+
+def is_jsonl(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith((".jsonl", ".jsonl.gz", ".ndjson"))
+
+
+def iter_documents(inputs: Iterable[str]) -> Iterator[Document]:
+    """Every document named by the inputs, in order. Unreadable ones carry `error` instead of failing."""
+    for value in inputs:
+        if value == "-":
+            yield from _jsonl_lines(sys.stdin.buffer, "-")
+        elif is_url(value):
+            yield _guarded(value, lambda v=value: fetch(v))
+        else:
+            path = Path(value)
+            if path.is_dir():
+                yield from _folder(path)
+            elif is_jsonl(path):
+                yield from _jsonl_file(path)
+            else:
+                yield _guarded(value, lambda p=path: read_file(p))
+
+
+def check_inputs_exist(inputs: Iterable[str]) -> None:
+    """Usage errors up front: a batch that names a missing path is a typo, not a skipped document."""
+    for value in inputs:
+        if value != "-" and not is_url(value) and not Path(value).exists():
+            raise InputError(f"{value}: no such file or folder")
+
+
+def _guarded(source: str, read: object) -> Document:
+    try:
+        return read()  # type: ignore[operator,no-any-return]
+    except InputError as exc:
+        return Document(id=source, source=source, raw=b"", error=str(exc))
+
+
+def _folder(folder: Path) -> Iterator[Document]:
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.name.startswith("."):
+            continue
+        if is_jsonl(path):
+            yield from _jsonl_file(path)
+        else:
+            yield _guarded(str(path), lambda p=path: read_file(p))
+
+
+def _jsonl_file(path: Path) -> Iterator[Document]:
+    try:
+        if path.name.lower().endswith(".gz"):
+            with gzip.open(path, "rb") as handle:
+                yield from _jsonl_lines(handle, str(path))
+        else:
+            with path.open("rb") as handle:
+                yield from _jsonl_lines(handle, str(path))
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        yield Document(id=str(path), source=str(path), raw=b"", error=f"{path}: unreadable ({exc})")
+
+
+def _jsonl_lines(lines: Iterable[bytes], name: str) -> Iterator[Document]:
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        source = f"{name}:{number}"
+        try:
+            record = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            yield Document(id=source, source=source, raw=line, error=f"line {number}: invalid JSON ({exc.args[0]})")
+            continue
+        if not isinstance(record, dict):
+            yield Document(id=source, source=source, raw=line, error=f"line {number}: not a JSON object")
+            continue
+        body, kind = record.get("text"), "text"
+        if not isinstance(body, str):
+            body, kind = record.get("html"), "html"
+        doc_id = str(record.get("id", source))
+        url = record.get("url") if isinstance(record.get("url"), str) else None
+        if not isinstance(body, str):
+            yield Document(id=doc_id, source=source, raw=line, url=url, error=f"line {number}: no 'text' or 'html'")
+            continue
+        yield Document(id=doc_id, source=source, raw=body.encode("utf-8"), url=url, kind=kind)
