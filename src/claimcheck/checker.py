@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 from claimcheck import lang as langs
 from claimcheck.errors import InputError
 from claimcheck.findings import Finding, Report
+from claimcheck.nlp.compile import validate_patterns
 from claimcheck.nlp.extensions import SPANS_KEY
 from claimcheck.nlp.pipeline import build_pipeline
 from claimcheck.nlp.sentences import sentence_chars
@@ -34,6 +35,7 @@ class Checker:
         max_chars: int = DEFAULT_MAX_CHARS,
     ) -> None:
         self.ruleset = ruleset if ruleset is not None else load_rules(rules)
+        validate_patterns(self.ruleset)
         self.max_chars = max_chars
         self._pipelines: dict[str, Language] = {}
 

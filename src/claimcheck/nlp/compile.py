@@ -12,7 +12,7 @@ from spacy.vocab import Vocab
 
 from claimcheck.errors import RuleError
 from claimcheck.nlp.lexicon import word_forms
-from claimcheck.rules.model import MatchSpec, Origin
+from claimcheck.rules.model import MatchSpec, Origin, Rule, RuleSet
 from claimcheck.textnorm import fold
 
 MAX_TERM_VARIANTS = 4000
@@ -22,8 +22,9 @@ _STRING_ATTRS = {"NORM", "LOWER", "ORTH", "TEXT"}
 class SpecCompiler:
     """Adds MatchSpecs to one PhraseMatcher (on NORM, i.e. folded text) and one Matcher."""
 
-    def __init__(self, vocab: Vocab, lang: str, make_doc: Callable[[str], Doc]) -> None:
+    def __init__(self, vocab: Vocab, lang: str, make_doc: Callable[[str], Doc], *, expand: bool = True) -> None:
         self.vocab, self.lang, self.make_doc = vocab, lang, make_doc
+        self.expand = expand  # False: check patterns only, without loading the lemma tables
         self.phrases = PhraseMatcher(vocab, attr="NORM")
         self.patterns = Matcher(vocab, validate=True)
         self.anchors = PhraseMatcher(vocab, attr="NORM")
@@ -64,8 +65,8 @@ class SpecCompiler:
         for attr, value in token.items():
             name = attr.upper()
             if name == "LEMMA":
-                lemmas = _strings(value, origin, rule_id)
-                forms = word_forms(self.lang, {fold(v) for v in lemmas})
+                lemmas = {fold(v) for v in _strings(value, origin, rule_id)}
+                forms = word_forms(self.lang, lemmas) if self.expand else {w: frozenset({w}) for w in lemmas}
                 out["NORM"] = {"IN": sorted(set().union(*forms.values()))}
             elif name in _STRING_ATTRS:  # all literal words compare folded, whatever attribute was named
                 strings = [fold(s) for s in _strings(value, origin, rule_id)]
@@ -91,3 +92,15 @@ def _strings(value: Any, origin: Origin, rule_id: str) -> list[str]:
     if isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
         return list(value["IN"])
     raise RuleError(origin.path, origin.line, rule_id, f"a word attribute takes a string or {{IN: [...]}}, got {value!r}")
+
+
+def validate_patterns(ruleset: RuleSet) -> None:
+    """Compile every token pattern once, cheaply, so a bad pattern fails before any text is read."""
+    vocab = Vocab()
+    for item in [*ruleset.rules, *ruleset.context_rules]:
+        compiler = SpecCompiler(vocab, item.lang, lambda text: Doc(vocab, words=text.split()), expand=False)
+        specs = [item.match]
+        if isinstance(item, Rule):
+            specs += [s for s in (item.near, item.unless) if s is not None]
+        for spec in specs:
+            compiler.add(item.id, MatchSpec(patterns=spec.patterns), item.origin, item.id)

@@ -64,7 +64,8 @@ class ContextDetector:
     def cues_in(self, sent: Span) -> list[Cue]:
         strings = sent.doc.vocab.strings
         found = [
-            self._cue(strings[m], sent.doc[s + sent.start : e + sent.start]) for m, s, e in self.compiler.phrases(sent)
+            # PhraseMatcher gives Doc offsets even when called on a Span (the Matcher does not).
+            self._cue(strings[m], sent.doc[s:e]) for m, s, e in self.compiler.phrases(sent)
         ]
         if len(self.compiler.patterns):
             found += [self._cue(sp.label_, sp) for sp in self.compiler.patterns(sent, as_spans=True)]

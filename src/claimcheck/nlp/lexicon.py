@@ -1,6 +1,7 @@
 """Word forms from spaCy's lookup tables (spacy-lookups-data), used to expand a rule's words into their
 inflections when a pack is compiled. Expanding once beats running a lemmatizer on every token, and
-the tables' odd entries ("para" -> "parir") cannot hurt: they only add forms to words a rule names."""
+the tables' odd entries ("para" -> "parir") cannot hurt much: they only add forms to words a rule names,
+and short function words are never expanded."""
 
 from __future__ import annotations
 
@@ -11,38 +12,61 @@ from importlib import resources
 
 from claimcheck.textnorm import fold
 
-MIN_EXPAND_LEN = 3  # short words ("no", "a", "as") are left literal: their table entries are noise
+MIN_EXPAND_LEN = 3  # short words ("no", "a", "as") stay literal: their table entries are noise
+
+
+class Lexicon:
+    """Folded form -> lemmas, and folded lemma -> forms, for one language."""
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+        self.forms: dict[str, list[str]] = {}
+        for form, lemma in table.items():
+            bucket = self.forms.get(lemma)
+            if bucket is None:
+                self.forms[lemma] = [form]
+            else:
+                bucket.append(form)
+        # Rule authors may write "celula" for "célula" and tables are case-sensitive: alias folded lemmas.
+        self.lemma_alias: dict[str, list[str]] = {}
+        for lemma in self.forms:
+            folded = fold(lemma)
+            if folded != lemma:
+                self.lemma_alias.setdefault(folded, []).append(lemma)
+        self.form_alias: dict[str, list[str]] = {}
+        for form in table:
+            folded = fold(form)
+            if folded != form:
+                self.form_alias.setdefault(folded, []).append(form)
+
+    def lemmas_of(self, word: str) -> set[str]:
+        """Raw table lemmas for a folded word, whether it is written as a lemma or as a form."""
+        lemmas = {word, *self.lemma_alias.get(word, [])}
+        for form in [word, *self.form_alias.get(word, [])]:
+            if form in self.table:
+                lemmas.add(self.table[form])
+        return lemmas
+
+    def forms_of(self, word: str) -> frozenset[str]:
+        if len(word) < MIN_EXPAND_LEN:
+            return frozenset({word})
+        forms = {word}
+        for lemma in self.lemmas_of(word):
+            forms.add(fold(lemma))
+            forms.update(fold(f) for f in self.forms.get(lemma, ()))
+        return frozenset(forms)
 
 
 @lru_cache(maxsize=4)
-def _lemma_table(lang: str) -> dict[str, str]:
+def lexicon(lang: str) -> Lexicon:
     try:
         data = resources.files("spacy_lookups_data").joinpath("data", f"{lang}_lemma_lookup.json.gz").read_bytes()
     except (FileNotFoundError, ModuleNotFoundError):
-        return {}
-    table: dict[str, str] = json.loads(gzip.decompress(data))
-    return table
+        return Lexicon({})
+    return Lexicon(json.loads(gzip.decompress(data)))
 
 
 def word_forms(lang: str, words: set[str]) -> dict[str, frozenset[str]]:
     """Map each (folded) word to the folded forms that share its lemma, itself included."""
-    table = _lemma_table(lang)
-    expandable = {w for w in words if len(w) >= MIN_EXPAND_LEN}
-    # A word may be written as a lemma ("cure") or as a form ("cures"): collect the lemmas of both.
-    lemma_of = {w: {w} | ({fold(table[w])} if w in table else set()) for w in expandable}
-    wanted = set().union(*lemma_of.values()) if lemma_of else set()
-    forms_of_lemma: dict[str, set[str]] = {lemma: {lemma} for lemma in wanted}
-    for form, lemma in table.items():
-        key = lemma.lower() if lemma.isascii() else fold(lemma)
-        if key in wanted:
-            forms_of_lemma[key].add(form.lower() if form.isascii() else fold(form))
-    result: dict[str, frozenset[str]] = {}
-    for word in words:
-        if word not in expandable:
-            result[word] = frozenset({word})
-            continue
-        forms = {word}
-        for lemma in lemma_of[word]:
-            forms |= {fold(f) for f in forms_of_lemma.get(lemma, ())}
-        result[word] = frozenset(forms)
-    return result
+    lex = lexicon(lang)
+    return {word: lex.forms_of(word) for word in words}

@@ -18,6 +18,7 @@ from claimcheck.rules.model import SEVERITIES, Rule
 from claimcheck.textnorm import fold
 
 NEAR, UNLESS = "|near", "|unless"
+ADJACENT = 3  # a "near" word this close (in tokens) becomes part of the highlighted finding
 
 
 @Language.factory("claimcheck_matcher", default_config={"spans_key": SPANS_KEY})
@@ -90,13 +91,19 @@ class ClaimMatcher:
                     continue
                 spans = [doc[min(s.start for s in spans) : max(s.end for s in spans)]]
                 evidence = ", ".join(distinct)
+            sentence_findings: list[Span] = []
             for span in spans:
+                start, end = span.start, span.end
                 if rule.near:
                     near = [n for n in _within(hits.get(rule.id + NEAR, []), s_start, s_end) if not _overlaps(n, span)]
                     if not near:
                         continue
-                    evidence = min(near, key=lambda n: abs(n.start - span.start)).text
-                finding = Span(doc, span.start, span.end, label=rule.category)
+                    closest = min(near, key=lambda n: _gap(n, span))
+                    evidence = closest.text
+                    if _gap(closest, span) <= ADJACENT:  # "celulas madres" + "pills": highlight both
+                        start, end = min(start, closest.start), max(end, closest.end)
+                sentence_findings.append(Span(doc, start, end, label=rule.category))
+            for finding in _merge_overlapping(sentence_findings):
                 finding._.rule = rule.id
                 finding._.evidence = evidence
                 out.append(finding)
@@ -105,6 +112,22 @@ class ClaimMatcher:
 
 def _within(spans: list[Span], start_char: int, end_char: int) -> list[Span]:
     return [s for s in spans if s.start_char >= start_char and s.end_char <= end_char]
+
+
+def _gap(a: Span, b: Span) -> int:
+    return max(a.start - b.end, b.start - a.end, 0)
+
+
+def _merge_overlapping(spans: list[Span]) -> list[Span]:
+    """One rule, one sentence: "Oral Stem Cell" and "Stem Cell Supplements" become one finding."""
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        if merged and span.start <= merged[-1].end:
+            last = merged[-1]
+            merged[-1] = Span(span.doc, last.start, max(last.end, span.end), label=last.label)
+        else:
+            merged.append(span)
+    return merged
 
 
 def _overlaps(a: Span, b: Span) -> bool:

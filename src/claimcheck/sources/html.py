@@ -4,10 +4,14 @@ so that a sentence never runs across two list items. Reader comments are kept ap
 
 from __future__ import annotations
 
+import logging
+
 import trafilatura
 from lxml import etree
 
 COMMENTS_HEADING = "Reader comments"
+# trafilatura logs parse trouble at ERROR level; for us a poor page is normal input, not a fault.
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 _BLOCKS = {"head", "p", "item", "quote", "code", "row", "cell"}
 
 

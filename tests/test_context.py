@@ -1,0 +1,72 @@
+"""Claims versus warnings: the context each finding gets, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimcheck import Checker
+
+
+def contexts(checker: Checker, text: str, category: str, lang: str | None = None) -> list[str]:
+    return [f.context for f in checker.check_text(text, lang=lang).findings if f.category == category]
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "expected"),
+    [
+        ("Are stem cell pills safe? No.", "oral_product", "question"),
+        ("Our stem cell capsules restore energy in weeks.", "oral_product", "asserted"),
+        ("We do not sell stem cell capsules of any kind.", "oral_product", "negated"),
+        ("Stay away from clinics selling stem cell gummies.", "oral_product", "cautionary"),
+        ("There is no evidence that stem cell supplements do anything.", "oral_product", "cautionary"),
+        ("Some clinics claim their infusions in Tijuana cure autism.", "overseas_iv", "attributed"),
+        ("Stem cells might one day cure diabetes.", "cure_all", "hypothetical"),
+        ("There are no side effects at all.", "risk_free", "asserted"),
+        ("Treatment has no risk of rejection because the cells are your own.", "risk_free", "asserted"),
+        ("Any clinic promising no side effects is misleading you.", "risk_free", "cautionary"),
+        ("Our treatment is FDA-approved.", "regulatory_misrep", "asserted"),
+        ("Our treatment is not FDA-approved.", "regulatory_misrep", "negated"),
+    ],
+)
+def test_english_contexts(checker: Checker, text: str, category: str, expected: str) -> None:
+    assert contexts(checker, text, category, "en") == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "expected"),
+    [
+        ("¿Son seguras las cápsulas de células madre? No.", "oral_product", "question"),
+        ("Nuestras cápsulas de células madre rejuvenecen tu piel.", "oral_product", "asserted"),
+        ("No vendemos cápsulas de células madre.", "oral_product", "negated"),
+        ("Evite las clínicas que venden cápsulas de células madre.", "oral_product", "cautionary"),
+        ("El tratamiento no tiene efectos secundarios.", "risk_free", "asserted"),
+    ],
+)
+def test_spanish_contexts(checker: Checker, text: str, category: str, expected: str) -> None:
+    assert contexts(checker, text, category, "es") == [expected]
+
+
+def test_reader_comments_are_never_the_clinic_voice(checker: Checker) -> None:
+    text = "Our clinic treats knees.\n\n3 thoughts on \u201cKnee care\u201d\n\nI flew to Cancun for IV stem cell infusions and they cured my MS!"
+    from claimcheck.sources import Document
+
+    report = checker.check_document(Document(id="t", source="t", raw=text.encode()))
+    assert report.verdict == "clean"
+    assert report.findings and {f.context for f in report.findings} == {"attributed"}
+    assert {f.cue for f in report.findings} == {"reader comment"}
+
+
+def test_a_disclaimer_does_not_cancel_a_claim_elsewhere(checker: Checker) -> None:
+    text = "Our stem cell capsules reverse aging. These statements have not been evaluated by the FDA."
+    assert checker.check_text(text, lang="en").verdict == "flagged"
+
+
+def test_warning_page_with_many_mentions_stays_clean(checker: Checker) -> None:
+    text = (
+        "The dangers of stem cell pills.\n"
+        "Unproven products, like stem cell capsules, can be very risky.\n"
+        "Are oral stem cell supplements safe? No: avoid them.\n"
+    )
+    report = checker.check_text(text, lang="en")
+    assert report.verdict == "clean"
+    assert len(report.findings) >= 3

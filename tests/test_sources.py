@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from claimcheck.lang import detect, segments
+from claimcheck.sources import Document, prepare
+from claimcheck.sources.html import extract_html
+
+
+def test_html_keeps_list_items_as_separate_lines_and_drops_boilerplate() -> None:
+    html = (
+        "<html><head><title>t</title><style>p{}</style></head><body><nav>Home About Shop</nav>"
+        "<main><h1>Why choose us</h1><p>Our clinic has welcomed patients from many countries for a decade.</p>"
+        "<ul><li>Stem cell capsules</li><li>No side effects</li></ul>"
+        "<p>Our coordinators answer every question before you book a consultation.</p></main>"
+        "<footer>Copyright 2024</footer><script>alert(1)</script></body></html>"
+    )
+    text, comments = extract_html(html)
+    assert "Stem cell capsules\n\nNo side effects" in text
+    assert "Why choose us" in text
+    assert "alert" not in text and "Copyright" not in text and "Home About" not in text
+    assert comments is None
+
+
+def test_plain_text_comment_section_is_marked() -> None:
+    raw = b"Article body.\n\nLeave a Reply\n\nGreat post!"
+    prepared = prepare(Document(id="x", source="x", raw=raw))
+    assert prepared.comments_from == raw.decode().index("Leave a Reply")
+
+
+def test_long_documents_are_capped_and_marked() -> None:
+    prepared = prepare(Document(id="x", source="x", raw=b"word " * 1000), max_chars=100)
+    assert prepared.truncated and len(prepared.text) == 100
+
+
+def test_language_detection() -> None:
+    assert detect("Our stem cells are the best treatment for your knees.") == "en"
+    assert detect("Nuestras células madre son el mejor tratamiento para sus rodillas.") == "es"
+
+
+def test_mixed_pages_are_split_by_language() -> None:
+    text = (
+        "Welcome to our clinic, we are the best in the region for your treatment.\n\n"
+        "Bienvenidos a nuestra clínica, somos los mejores de la región para su tratamiento."
+    )
+    segs = segments(text)
+    assert [s.lang for s in segs] == ["en", "es"]
+    assert segs[0].start == 0 and segs[-1].end == len(text)
