@@ -171,14 +171,23 @@ def test_scan_jsonl_in_input_order_with_skips(cli, tmp_path: Path) -> None:
     _write(folder / "sub" / "c.bin", b"\x00\x01\x02" * 100)
     lines = tmp_path / "docs.jsonl"
     lines.write_text(
-        json.dumps({"id": "j1", "text": CLAIM_PAGE, "url": "https://example.org/1"}) + "\n"
+        json.dumps({"id": "j1", "text": CLAIM_PAGE, "url": "https://example.org/1"})
+        + "\n"
         + "{not json\n"
-        + json.dumps({"id": "j3", "html": f"<p>{CLEAN_PAGE}</p>"}) + "\n",
+        + json.dumps({"id": "j3", "html": f"<p>{CLEAN_PAGE}</p>"})
+        + "\n",
         encoding="utf-8",
     )
     result = cli("scan", str(folder), str(lines))
     reports = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["id"].rsplit("/", 1)[-1] for r in reports] == ["a.txt", "b.html", "c.bin", "j1", "docs.jsonl:2", "j3"]
+    assert [r["id"].rsplit("/", 1)[-1] for r in reports] == [
+        "a.txt",
+        "b.html",
+        "c.bin",
+        "j1",
+        "docs.jsonl:2",
+        "j3",
+    ]
     assert [r["verdict"] for r in reports] == ["flagged", "clean", "skipped", "flagged", "skipped", "clean"]
     assert "binary" in reports[2]["error"] and "invalid JSON" in reports[4]["error"]
     assert reports[3]["url"] == "https://example.org/1"

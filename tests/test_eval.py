@@ -5,7 +5,12 @@ import json
 from pathlib import Path
 
 PASSAGES = [
-    {"id": "1", "text": "Our stem cell capsules restore your energy.", "labels": ["oral_product"], "lang": "en"},
+    {
+        "id": "1",
+        "text": "Our stem cell capsules restore your energy.",
+        "labels": ["oral_product"],
+        "lang": "en",
+    },
     {"id": "2", "text": "Avoid clinics that sell stem cell capsules.", "labels": [], "lang": "en"},
     {"id": "3", "text": "We treat knees with physiotherapy.", "labels": ["cure_all"], "lang": "en"},
 ]
@@ -18,7 +23,9 @@ def write_jsonl(path: Path, rows: list, *, gz: bool = False) -> Path:
 
 
 def test_eval_figures_as_json(cli, tmp_path: Path) -> None:
-    result = cli("eval", str(write_jsonl(tmp_path / "l.jsonl", PASSAGES)), "--format", "json", "--show-errors")
+    result = cli(
+        "eval", str(write_jsonl(tmp_path / "l.jsonl", PASSAGES)), "--format", "json", "--show-errors"
+    )
     data = json.loads(result.stdout)
     assert result.exit_code == 0
     assert data["per_category"]["oral_product"]["tp"] == 1

@@ -17,7 +17,9 @@ TEXT = (
 
 def test_report_has_contract_fields_and_types(checker: Checker) -> None:
     data = checker.check_text(TEXT, id="doc-1", source="page.txt", url="https://example.org/p").to_dict()
-    assert {"id", "source", "url", "sha256", "lang", "verdict", "categories", "findings", "error"} <= set(data)
+    assert {"id", "source", "url", "sha256", "lang", "verdict", "categories", "findings", "error"} <= set(
+        data
+    )
     assert data["id"] == "doc-1" and data["source"] == "page.txt" and data["url"] == "https://example.org/p"
     assert len(data["sha256"]) == 64 and data["lang"] == "en" and data["error"] is None
     assert data["verdict"] == "flagged"

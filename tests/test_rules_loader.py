@@ -68,15 +68,20 @@ def test_folder_of_packs_is_read(tmp_path: Path) -> None:
     [
         (("category: cure_all", "category: cures"), "unknown category 'cures'"),
         (("severity: high", "severity: extreme"), "'severity' must be one of"),
-        (("    phrases: [wonder juice]\n", "    phrases: [wonder juice]\n    colour: red\n"), "unknown key 'colour'"),
+        (
+            ("    phrases: [wonder juice]\n", "    phrases: [wonder juice]\n    colour: red\n"),
+            "unknown key 'colour'",
+        ),
         (("reference: https://www.fda.gov/", "reference: the FDA"), "'reference' must be the URL"),
-        (("      ok: [\"Water is fine.\"]\n", ""), "needs at least 2 'flag' and 1 'ok' examples"),
+        (('      ok: ["Water is fine."]\n', ""), "needs at least 2 'flag' and 1 'ok' examples"),
         (("phrases: [wonder juice]", "phrases: [wonder, no]"), "YAML boolean"),
         (("id: cure_all.test.example", "id: Bad Id"), "'id' must be dotted lower-case"),
         (("phrases: [wonder juice]", "patterns: [[{SHAPE_OF: x}]]"), "bad token pattern"),
     ],
 )
-def test_invalid_rules_name_file_line_and_rule(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
+def test_invalid_rules_name_file_line_and_rule(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
     text = GOOD_RULE.replace(*change)
     assert text != GOOD_RULE
     error = load_error(tmp_path, text)
@@ -101,7 +106,9 @@ def test_duplicate_ids_across_files_are_errors(tmp_path: Path) -> None:
 
 
 def test_duplicate_keys_are_errors(tmp_path: Path) -> None:
-    error = load_error(tmp_path, GOOD_RULE.replace("    severity: high\n", "    severity: high\n    severity: low\n"))
+    error = load_error(
+        tmp_path, GOOD_RULE.replace("    severity: high\n", "    severity: high\n    severity: low\n")
+    )
     assert "duplicate key 'severity'" in str(error)
 
 

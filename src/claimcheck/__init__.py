@@ -9,7 +9,7 @@ warns about it.
 
 __version__ = "0.1.0"
 
-from claimcheck.checker import Checker  # noqa: E402
-from claimcheck.findings import Finding, Report  # noqa: E402
+from claimcheck.checker import Checker
+from claimcheck.findings import Finding, Report
 
 __all__ = ["Checker", "Finding", "Report", "__version__"]

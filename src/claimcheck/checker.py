@@ -49,7 +49,7 @@ class Checker:
         text: str,
         lang: str | None = None,
         *,
-        id: str = "-",  # noqa: A002 - the contract's field name
+        id: str = "-",
         source: str = "-",
         url: str | None = None,
         comments_from: int | None = None,
@@ -90,7 +90,7 @@ class Checker:
 
     def _findings(self, doc: Doc, offset: int) -> list[Finding]:
         out = []
-        for span in doc.spans.get(SPANS_KEY, []) if SPANS_KEY in doc.spans else []:
+        for span in doc.spans.get(SPANS_KEY, []):
             rule = self.ruleset.get(span._.rule)
             s_start, s_end = sentence_chars(doc, span.start_char, span.end_char)
             out.append(
@@ -112,7 +112,9 @@ class Checker:
         return out
 
 
-def _split_comments(segments: list[langs.Segment], comments_from: int | None) -> list[tuple[langs.Segment, str]]:
+def _split_comments(
+    segments: list[langs.Segment], comments_from: int | None
+) -> list[tuple[langs.Segment, str]]:
     """Cut the language segments at the start of a reader comments section; mark each with its voice."""
     if comments_from is None:
         return [(s, "main") for s in segments]

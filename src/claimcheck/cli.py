@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -55,11 +55,13 @@ class ScanFormat(str, Enum):
 
 
 RulesOption = Annotated[
-    Optional[list[Path]],  # noqa: UP045 - typer needs Optional here on Python 3.10
-    typer.Option("--rules", "-r", help="Extra pattern file or folder (repeatable); adds to the shipped packs."),
+    list[Path] | None,
+    typer.Option(
+        "--rules", "-r", help="Extra pattern file or folder (repeatable); adds to the shipped packs."
+    ),
 ]
 LangOption = Annotated[
-    Optional[str],  # noqa: UP045
+    str | None,
     typer.Option("--lang", help="Force the language (en, es) instead of detecting it per block."),
 ]
 FailOnOption = Annotated[
@@ -82,7 +84,9 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except ClaimcheckError as exc:
-        stderr_console().print(f"[bold red]claimcheck: error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+        stderr_console().print(
+            f"[bold red]claimcheck: error:[/] {exc}", markup=True, highlight=False, soft_wrap=True
+        )
         raise typer.Exit(EXIT_USAGE) from None
     except BrokenPipeError:
         # The reader went away (`| head`); that is not an error.
@@ -107,13 +111,17 @@ def _validate_lang(lang: str | None) -> None:
 
 @app.command()
 def check(
-    source: Annotated[str, typer.Argument(help="A .txt/.md/.html file, - for standard input, or an http(s) URL.")],
-    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="text (annotated) or json (the contract).")] = (
-        CheckFormat.text
-    ),
+    source: Annotated[
+        str, typer.Argument(help="A .txt/.md/.html file, - for standard input, or an http(s) URL.")
+    ],
+    fmt: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="text (annotated) or json (the contract).")
+    ] = (CheckFormat.text),
     fail_on: FailOnOption = FailOn.low,
     rules: RulesOption = None,
-    show_all: Annotated[bool, typer.Option("--all", help="Also show non-asserted mentions in the text view.")] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also show non-asserted mentions in the text view.")
+    ] = False,
     lang: LangOption = None,
 ) -> None:
     """Check one document and print an annotated report (or the JSON report)."""
@@ -133,11 +141,15 @@ def check(
 
 @app.command()
 def scan(
-    inputs: Annotated[list[str], typer.Argument(help="Files, folders, .jsonl/.jsonl.gz files, URLs, or - for JSONL.")],
+    inputs: Annotated[
+        list[str], typer.Argument(help="Files, folders, .jsonl/.jsonl.gz files, URLs, or - for JSONL.")
+    ],
     fmt: Annotated[ScanFormat, typer.Option("--format", "-f", help="jsonl (contract reports) or text.")] = (
         ScanFormat.jsonl
     ),
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,  # noqa: UP045
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+    ] = None,
     fail_on: FailOnOption = FailOn.low,
     rules: RulesOption = None,
     lang: LangOption = None,
@@ -173,12 +185,19 @@ class EvalFormat(str, Enum):
 
 @app.command("eval")
 def eval_command(
-    files: Annotated[list[Path], typer.Argument(help="Labelled .jsonl or .jsonl.gz files (CONTRACT.md section 5).")],
-    fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="text (tables) or json.")] = EvalFormat.text,
-    show_errors: Annotated[bool, typer.Option("--show-errors", help="List false positives and negatives.")] = False,
+    files: Annotated[
+        list[Path], typer.Argument(help="Labelled .jsonl or .jsonl.gz files (CONTRACT.md section 5).")
+    ],
+    fmt: Annotated[
+        EvalFormat, typer.Option("--format", "-f", help="text (tables) or json.")
+    ] = EvalFormat.text,
+    show_errors: Annotated[
+        bool, typer.Option("--show-errors", help="List false positives and negatives.")
+    ] = False,
     rules: RulesOption = None,
     min_f1: Annotated[
-        Optional[float], typer.Option("--min-f1", help="Exit 1 when micro-F1 falls below this floor (for CI).")  # noqa: UP045
+        float | None,
+        typer.Option("--min-f1", help="Exit 1 when micro-F1 falls below this floor (for CI)."),
     ] = None,
 ) -> None:
     """Measure precision, recall and F1 per category on labelled passages."""
@@ -195,7 +214,9 @@ def eval_command(
         if not show_errors:
             for item in payload:
                 item.pop("errors")
-        sys.stdout.write(jsonlib.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(
+            jsonlib.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False) + "\n"
+        )
     else:
         for result in results:
             render_eval(result, stdout_console(), show_errors=show_errors)
@@ -213,14 +234,19 @@ def rules_list(rules: RulesOption = None) -> None:
             table.add_column(column)
         for rule in ruleset.rules:
             table.add_row(
-                rule.id, rule.category, rule.severity, rule.lang,
+                rule.id,
+                rule.category,
+                rule.severity,
+                rule.lang,
                 f"{len(rule.examples_flag)} flag / {len(rule.examples_ok)} ok",
             )
         stdout_console().print(table)
 
 
 @rules_app.command("show")
-def rules_show(rule_id: Annotated[str, typer.Argument(help="A rule or context cue id.")], rules: RulesOption = None) -> None:
+def rules_show(
+    rule_id: Annotated[str, typer.Argument(help="A rule or context cue id.")], rules: RulesOption = None
+) -> None:
     """Show one rule or context cue in full, with where it is defined."""
     import yaml
 
@@ -231,13 +257,15 @@ def rules_show(rule_id: Annotated[str, typer.Argument(help="A rule or context cu
             raise ClaimcheckError(f"no rule or cue with id {rule_id!r} (see `claimcheck rules list`)")
         console = stdout_console()
         console.print(f"[dim]{item.origin.path}:{item.origin.line}[/dim]")
-        console.print(yaml.safe_dump(item.as_data(), allow_unicode=True, sort_keys=False, width=100), markup=False)
+        console.print(
+            yaml.safe_dump(item.as_data(), allow_unicode=True, sort_keys=False, width=100), markup=False
+        )
 
 
 @rules_app.command("test")
 def rules_test(
     rules: RulesOption = None,
-    only: Annotated[Optional[str], typer.Option("--only", help="Only ids starting with this prefix.")] = None,  # noqa: UP045
+    only: Annotated[str | None, typer.Option("--only", help="Only ids starting with this prefix.")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List passing examples too.")] = False,
 ) -> None:
     """Run every rule's and context cue's embedded examples; exit 1 on any failure."""
@@ -276,7 +304,10 @@ def version_callback(value: bool) -> None:
 @app.callback()
 def main_options(
     version: Annotated[
-        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version and exit.")
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     """claimcheck: flag stem-cell clinic red-flag claims, and tell claims from warnings."""

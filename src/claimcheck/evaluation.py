@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from claimcheck.checker import Checker
 from claimcheck.errors import ClaimcheckError
@@ -54,8 +54,15 @@ class Counts:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self) -> dict[str, Any]:
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
-                "recall": round(self.recall, 4), "f1": round(self.f1, 4), "support": self.tp + self.fn}
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "support": self.tp + self.fn,
+        }
 
 
 @dataclass
@@ -96,10 +103,13 @@ class EvalResult:
 def read_passages(path: Path, problems: list[str]) -> Iterator[Passage]:
     """Labelled passages from .jsonl or .jsonl.gz; unusable lines are recorded in `problems`."""
     try:
-        handle = gzip.open(path, "rt", encoding="utf-8") if path.name.endswith(".gz") else path.open(encoding="utf-8")
+        if path.name.endswith(".gz"):
+            opened: IO[str] = gzip.open(path, "rt", encoding="utf-8")  # noqa: SIM115 - closed by the `with` below
+        else:
+            opened = path.open(encoding="utf-8")
     except OSError as exc:
         raise ClaimcheckError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    with handle:
+    with opened as handle:
         try:
             for number, line in enumerate(handle, start=1):
                 if not line.strip():
@@ -153,7 +163,9 @@ def evaluate(checker: Checker, path: Path) -> EvalResult:
                 counts.fn += 1
                 result.errors.append(_error(passage, category, "false negative", report.findings))
     if result.passages == 0:
-        raise ClaimcheckError(f"{path}: no usable labelled passages" + (f" ({result.problems[0]})" if result.problems else ""))
+        raise ClaimcheckError(
+            f"{path}: no usable labelled passages" + (f" ({result.problems[0]})" if result.problems else "")
+        )
     return result
 
 

@@ -12,7 +12,7 @@ from spacy.vocab import Vocab
 
 from claimcheck.errors import RuleError
 from claimcheck.nlp.lexicon import word_forms
-from claimcheck.rules.model import MatchSpec, Origin, Rule, RuleSet
+from claimcheck.rules.model import ContextRule, MatchSpec, Origin, Rule, RuleSet
 from claimcheck.textnorm import fold
 
 MAX_TERM_VARIANTS = 4000
@@ -22,7 +22,9 @@ _STRING_ATTRS = {"NORM", "LOWER", "ORTH", "TEXT"}
 class SpecCompiler:
     """Adds MatchSpecs to one PhraseMatcher (on NORM, i.e. folded text) and one Matcher."""
 
-    def __init__(self, vocab: Vocab, lang: str, make_doc: Callable[[str], Doc], *, expand: bool = True) -> None:
+    def __init__(
+        self, vocab: Vocab, lang: str, make_doc: Callable[[str], Doc], *, expand: bool = True
+    ) -> None:
         self.vocab, self.lang, self.make_doc = vocab, lang, make_doc
         self.expand = expand  # False: check patterns only, without loading the lemma tables
         self.phrases = PhraseMatcher(vocab, attr="NORM")
@@ -41,7 +43,9 @@ class SpecCompiler:
                 self.patterns.add(key, [compiled])
             except Exception as exc:  # spaCy raises several types for a malformed pattern
                 first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                raise RuleError(origin.path, origin.line, rule_id, f"bad token pattern: {first_line}") from None
+                raise RuleError(
+                    origin.path, origin.line, rule_id, f"bad token pattern: {first_line}"
+                ) from None
             self._add_anchor(key, compiled)
 
     def _term_docs(self, terms: Iterable[str], origin: Origin, rule_id: str) -> list[Doc]:
@@ -54,7 +58,9 @@ class SpecCompiler:
             for alt in alternatives:
                 count *= len(alt)
             if count > MAX_TERM_VARIANTS:
-                raise RuleError(origin.path, origin.line, rule_id, f"term {term!r} expands to {count} variants")
+                raise RuleError(
+                    origin.path, origin.line, rule_id, f"term {term!r} expands to {count} variants"
+                )
             for combo in itertools.product(*alternatives):
                 docs.append(Doc(self.vocab, words=list(combo)))
         return docs
@@ -79,7 +85,13 @@ class SpecCompiler:
         for token in pattern:
             if token.get("OP") in (None, "+", "{1,}") and "NORM" in token:
                 value = token["NORM"]
-                words = [value] if isinstance(value, str) else value.get("IN", []) if isinstance(value, dict) else []
+                words = (
+                    [value]
+                    if isinstance(value, str)
+                    else value.get("IN", [])
+                    if isinstance(value, dict)
+                    else []
+                )
                 if words:
                     self.anchors.add("anchor", [Doc(self.vocab, words=[w]) for w in words])
                     return
@@ -91,13 +103,16 @@ def _strings(value: Any, origin: Origin, rule_id: str) -> list[str]:
         return [value]
     if isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
         return list(value["IN"])
-    raise RuleError(origin.path, origin.line, rule_id, f"a word attribute takes a string or {{IN: [...]}}, got {value!r}")
+    raise RuleError(
+        origin.path, origin.line, rule_id, f"a word attribute takes a string or {{IN: [...]}}, got {value!r}"
+    )
 
 
 def validate_patterns(ruleset: RuleSet) -> None:
     """Compile every token pattern once, cheaply, so a bad pattern fails before any text is read."""
     vocab = Vocab()
-    for item in [*ruleset.rules, *ruleset.context_rules]:
+    items: list[Rule | ContextRule] = [*ruleset.rules, *ruleset.context_rules]
+    for item in items:
         compiler = SpecCompiler(vocab, item.lang, lambda text: Doc(vocab, words=text.split()), expand=False)
         specs = [item.match]
         if isinstance(item, Rule):

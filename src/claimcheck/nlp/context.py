@@ -39,10 +39,12 @@ def make_context(nlp: Language, name: str, spans_key: str) -> ContextDetector:
 
 
 class ContextDetector:
-    def __init__(self, nlp: Language, name: str = "claimcheck_context", *, spans_key: str = SPANS_KEY) -> None:
+    def __init__(
+        self, nlp: Language, name: str = "claimcheck_context", *, spans_key: str = SPANS_KEY
+    ) -> None:
         register()
         self.name, self.spans_key = name, spans_key
-        self.compiler = SpecCompiler(nlp.vocab, nlp.lang, nlp.make_doc)
+        self.compiler = SpecCompiler(nlp.vocab, str(nlp.lang), nlp.make_doc)
         self.cues: dict[str, ContextRule] = {}
 
     def add_rules(self, cues: list[ContextRule]) -> None:
@@ -51,7 +53,7 @@ class ContextDetector:
             self.compiler.add(cue.id, cue.match, cue.origin, cue.id)
 
     def __call__(self, doc: Doc) -> Doc:
-        findings = doc.spans.get(self.spans_key) if self.spans_key in doc.spans else []
+        findings = doc.spans.get(self.spans_key, [])
         cache: dict[tuple[int, int], list[Cue]] = {}
         for span in findings:
             sent = sentence_of(span)
@@ -65,7 +67,8 @@ class ContextDetector:
         strings = sent.doc.vocab.strings
         found = [
             # PhraseMatcher gives Doc offsets even when called on a Span (the Matcher does not).
-            self._cue(strings[m], sent.doc[s:e]) for m, s, e in self.compiler.phrases(sent)
+            self._cue(strings[m], sent.doc[s:e])
+            for m, s, e in self.compiler.phrases(sent)
         ]
         if len(self.compiler.patterns):
             found += [self._cue(sp.label_, sp) for sp in self.compiler.patterns(sent, as_spans=True)]
@@ -82,7 +85,11 @@ class ContextDetector:
         terminators = [c for c in cues if c.kind == "terminate"]
         reaching: list[Cue] = []
         for cue in cues:
-            if cue.rule is None or cue.kind in ("pseudo", "terminate") or target.label_ in cue.rule.skip_categories:
+            if (
+                cue.rule is None
+                or cue.kind in ("pseudo", "terminate")
+                or target.label_ in cue.rule.skip_categories
+            ):
                 continue
             if cue.start < target.end and target.start < cue.end:
                 continue  # cue words inside the claim belong to the claim ("no risk of rejection")

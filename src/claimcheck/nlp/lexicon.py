@@ -60,7 +60,12 @@ class Lexicon:
 @lru_cache(maxsize=4)
 def lexicon(lang: str) -> Lexicon:
     try:
-        data = resources.files("spacy_lookups_data").joinpath("data", f"{lang}_lemma_lookup.json.gz").read_bytes()
+        data = (
+            resources.files("spacy_lookups_data")
+            .joinpath("data")
+            .joinpath(f"{lang}_lemma_lookup.json.gz")
+            .read_bytes()
+        )
     except (FileNotFoundError, ModuleNotFoundError):
         return Lexicon({})
     return Lexicon(json.loads(gzip.decompress(data)))

@@ -8,6 +8,7 @@ patterns' anchor words, found by a PhraseMatcher first.
 from __future__ import annotations
 
 from collections import defaultdict
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -29,10 +30,12 @@ def make_claim_matcher(nlp: Language, name: str, spans_key: str) -> ClaimMatcher
 class ClaimMatcher:
     """Writes one Span per finding to doc.spans[spans_key], labelled with the category."""
 
-    def __init__(self, nlp: Language, name: str = "claimcheck_matcher", *, spans_key: str = SPANS_KEY) -> None:
+    def __init__(
+        self, nlp: Language, name: str = "claimcheck_matcher", *, spans_key: str = SPANS_KEY
+    ) -> None:
         register()
         self.name, self.spans_key = name, spans_key
-        self.compiler = SpecCompiler(nlp.vocab, nlp.lang, nlp.make_doc)
+        self.compiler = SpecCompiler(nlp.vocab, str(nlp.lang), nlp.make_doc)
         self.rules: dict[str, Rule] = {}
 
     def add_rules(self, rules: list[Rule]) -> None:
@@ -95,7 +98,11 @@ class ClaimMatcher:
             for span in spans:
                 start, end = span.start, span.end
                 if rule.near:
-                    near = [n for n in _within(hits.get(rule.id + NEAR, []), s_start, s_end) if not _overlaps(n, span)]
+                    near = [
+                        n
+                        for n in _within(hits.get(rule.id + NEAR, []), s_start, s_end)
+                        if not _overlaps(n, span)
+                    ]
                     if not near:
                         continue
                     closest = min(near, key=lambda n: _gap(n, span))
@@ -147,6 +154,7 @@ def _longest_only(spans: list[Span]) -> list[Span]:
 
 def _drop_contained(findings: list[Span], rules: dict[str, Rule]) -> list[Span]:
     """Within a category, a finding inside another one adds nothing: keep the wider, then the more severe."""
+
     def strength(s: Span) -> tuple[int, int]:
         return (s.end - s.start, SEVERITIES[rules[s._.rule].severity])
 

@@ -21,7 +21,7 @@ def blank(lang: str) -> Language:
     The getter must be set before any text is processed: lexemes cache their NORM on creation.
     """
     nlp = spacy.blank(lang)
-    nlp.vocab.lex_attr_getters[NORM] = fold
+    nlp.vocab.lex_attr_getters[NORM] = fold  # type: ignore[attr-defined]  # not in spaCy's stubs
     return nlp
 
 

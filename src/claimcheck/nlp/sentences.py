@@ -17,7 +17,29 @@ from spacy.tokens import Doc, Span
 # lower-case letter follows ("U.S. clinics"); or any line break.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*[ \t]+(?![a-záéíóúüñ])|[ \t]*\n\s*")
 _ABBREVIATIONS = frozenset(
-    "dr dra mr mrs ms sr sra srta st vs etc e.g i.e no nº fig approx aprox p.ej ee.uu u.s".split()
+    [
+        "dr",
+        "dra",
+        "mr",
+        "mrs",
+        "ms",
+        "sr",
+        "sra",
+        "srta",
+        "st",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "no",
+        "nº",
+        "fig",
+        "approx",
+        "aprox",
+        "p.ej",
+        "ee.uu",
+        "u.s",
+    ]
 )
 _CACHE_KEY = "claimcheck.sentence_bounds"
 
@@ -25,7 +47,7 @@ _CACHE_KEY = "claimcheck.sentence_bounds"
 def _boundaries(doc: Doc) -> list[int]:
     cached = doc.user_data.get(_CACHE_KEY)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return list(cached)
     text = doc.text
     bounds = [0]
     for match in _BOUNDARY.finditer(text):

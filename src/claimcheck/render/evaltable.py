@@ -14,11 +14,28 @@ def render_eval(result: EvalResult, console: Console, *, show_errors: bool = Fal
     for column in ("category", "support", "tp", "fp", "fn", "precision", "recall", "F1"):
         table.add_column(column, justify="left" if column == "category" else "right")
     for category, c in result.per_category.items():
-        table.add_row(category, str(c.tp + c.fn), str(c.tp), str(c.fp), str(c.fn),
-                      f"{c.precision:.2f}", f"{c.recall:.2f}", f"{c.f1:.2f}")
+        table.add_row(
+            category,
+            str(c.tp + c.fn),
+            str(c.tp),
+            str(c.fp),
+            str(c.fn),
+            f"{c.precision:.2f}",
+            f"{c.recall:.2f}",
+            f"{c.f1:.2f}",
+        )
     m = result.micro
-    table.add_row(Text("micro", style="bold"), str(m.tp + m.fn), str(m.tp), str(m.fp), str(m.fn),
-                  f"{m.precision:.3f}", f"{m.recall:.3f}", Text(f"{m.f1:.3f}", style="bold"), end_section=True)
+    table.add_row(
+        Text("micro", style="bold"),
+        str(m.tp + m.fn),
+        str(m.tp),
+        str(m.fp),
+        str(m.fn),
+        f"{m.precision:.3f}",
+        f"{m.recall:.3f}",
+        Text(f"{m.f1:.3f}", style="bold"),
+        end_section=True,
+    )
     console.print(table)
     console.print(
         f"false alarms: {result.unlabelled_flagged} of {result.unlabelled} unlabelled passages flagged "

@@ -36,9 +36,11 @@ def summary_line(report: Report) -> str:
     line = f"{claims} in {cats} categor{'ies' if cats != 1 else 'y'}" if asserted else "no red-flag claims"
     if others:
         kinds = Counter(f.context for f in report.findings if not f.asserted)
-        line += f"; {others} non-asserted mention{'s' * (others != 1)} (" + ", ".join(
-            f"{n} {kind}" for kind, n in kinds.most_common()
-        ) + ")"
+        line += (
+            f"; {others} non-asserted mention{'s' * (others != 1)} ("
+            + ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
+            + ")"
+        )
     return line
 
 
@@ -51,7 +53,8 @@ def render_report(report: Report, console: Console, *, show_all: bool = False) -
         if report.findings and not show_all:
             console.print("[dim]Only non-asserted mentions were found; --all shows them.[/dim]")
         return
-    console.print(_text_view(report, shown))
+    plain = console.no_color or not console.is_terminal
+    console.print(_text_view(report, shown, plain=plain))
     console.print(_legend(shown))
     console.print(_table(shown))
     hidden = len(report.findings) - len(shown)
@@ -60,36 +63,72 @@ def render_report(report: Report, console: Console, *, show_all: bool = False) -
 
 
 def _header(report: Report) -> Panel:
-    verdict = {"flagged": "[bold red]FLAGGED[/]", "clean": "[bold green]clean[/]", "skipped": "[bold yellow]skipped[/]"}
+    verdict = {
+        "flagged": "[bold red]FLAGGED[/]",
+        "clean": "[bold green]clean[/]",
+        "skipped": "[bold yellow]skipped[/]",
+    }
     body = Text.assemble(
-        ("source   ", "dim"), report.source, "\n",
-        ("language ", "dim"), report.lang or "-", "\n",
-        ("verdict  ", "dim"), Text.from_markup(verdict[report.verdict]),
-        ("   " + ", ".join(report.categories)) if report.categories else "", "\n",
-        ("summary  ", "dim"), summary_line(report),
+        ("source   ", "dim"),
+        report.source,
+        "\n",
+        ("language ", "dim"),
+        report.lang or "-",
+        "\n",
+        ("verdict  ", "dim"),
+        Text.from_markup(verdict[report.verdict]),
+        ("   " + ", ".join(report.categories)) if report.categories else "",
+        "\n",
+        ("summary  ", "dim"),
+        summary_line(report),
     )
     if report.truncated:
         body.append("\nnote     only the first part of this long document was checked", style="yellow")
     return Panel(body, title="claimcheck", title_align="left", expand=False)
 
 
-def _highlight(text: str, offset: int, findings: list[Finding]) -> Text:
+def _highlight(text: str, offset: int, findings: list[Finding], *, plain: bool = False) -> Text:
+    """Colour each finding; without colour (NO_COLOR, a pipe) mark asserted claims «like this»."""
+    inside = [
+        (f.start - offset, f.end - offset, f)
+        for f in findings
+        if 0 <= f.start - offset < f.end - offset <= len(text)
+    ]
+    if plain:
+        marks = _merge([(s, e) for s, e, f in inside if f.asserted])
+        out, last = Text(), 0
+        for start, end in marks:
+            out.append(text[last:start])
+            out.append("«" + text[start:end] + "»")
+            last = end
+        out.append(text[last:])
+        return out
     out = Text(text)
-    for f in sorted(findings, key=lambda f: (f.asserted, f.end - f.start)):
-        start, end = f.start - offset, f.end - offset
-        if 0 <= start < end <= len(text):
-            out.stylize(CATEGORY_STYLES[f.category] if f.asserted else MUTED, start, end)
+    for start, end, f in sorted(inside, key=lambda item: (item[2].asserted, item[1] - item[0])):
+        out.stylize(CATEGORY_STYLES[f.category] if f.asserted else MUTED, start, end)
     return out
 
 
-def _text_view(report: Report, shown: list[Finding]) -> Panel:
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _text_view(report: Report, shown: list[Finding], *, plain: bool = False) -> Panel:
     text = report.text
     if text and len(text) <= FULL_TEXT_LIMIT:
-        return Panel(_highlight(text, 0, shown), title="checked text", title_align="left")
+        return Panel(_highlight(text, 0, shown, plain=plain), title="checked text", title_align="left")
     parts: list[Text] = []
     for start, end, group in _excerpts(text, shown):
         line = Text(f"@{start}  ", style="dim")
-        line.append_text(_highlight(text[start:end], start, group) if text else Text(group[0].sentence))
+        line.append_text(
+            _highlight(text[start:end], start, group, plain=plain) if text else Text(group[0].sentence)
+        )
         parts.append(line)
     return Panel(Group(*parts), title="sentences with findings", title_align="left")
 
@@ -120,7 +159,7 @@ def _table(findings: list[Finding]) -> Table:
     table.add_column("category", no_wrap=True)
     table.add_column("sev", no_wrap=True)
     table.add_column("matched", ratio=2)
-    table.add_column("context", ratio=1)
+    table.add_column("context", ratio=1, min_width=10)
     table.add_column("why it is a red flag", ratio=4)
     for number, f in enumerate(findings, start=1):
         context = Text(f.context, style="bold red" if f.asserted else "green")

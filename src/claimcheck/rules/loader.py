@@ -28,15 +28,37 @@ from claimcheck.rules.model import (
 RULE_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 PACK_KEYS = {"pack", "lang", "description", "rules", "cues"}
 RULE_KEYS = {
-    "id", "category", "severity", "lang", "message", "reference",
-    "phrases", "terms", "patterns", "near", "unless", "min_distinct", "examples",
+    "id",
+    "category",
+    "severity",
+    "lang",
+    "message",
+    "reference",
+    "phrases",
+    "terms",
+    "patterns",
+    "near",
+    "unless",
+    "min_distinct",
+    "examples",
 }
 MATCH_KEYS = {"phrases", "terms", "patterns"}
-CUE_KEYS = {"id", "kind", "lang", "phrases", "terms", "patterns", "direction", "window", "skip_categories", "examples"}
+CUE_KEYS = {
+    "id",
+    "kind",
+    "lang",
+    "phrases",
+    "terms",
+    "patterns",
+    "direction",
+    "window",
+    "skip_categories",
+    "examples",
+}
 MIN_FLAG_EXAMPLES, MIN_OK_EXAMPLES = 2, 1
 
 
-class _LineDict(dict):  # type: ignore[type-arg]
+class _LineDict(dict[str, Any]):
     """A YAML mapping that remembers the line it started on."""
 
     line: int = 0
@@ -54,7 +76,7 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc,valid-type]
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {sorted(map(str, duplicates))[0]!r}", node.start_mark
             )
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+        return super().construct_mapping(node, deep=deep)
 
 
 def _construct_line_dict(loader: _LineLoader, node: yaml.MappingNode) -> Iterator[_LineDict]:
@@ -97,17 +119,21 @@ def load_rules(extra: Iterable[str | Path] = (), *, include_default: bool = True
         rules += file_rules
         cues += file_cues
         sources.append(str(path))
-    _check_unique([*rules, *cues])
+    everything: list[Rule | ContextRule] = [*rules, *cues]
+    _check_unique(everything)
     return RuleSet(rules=rules, context_rules=cues, sources=sources)
 
 
-def _check_unique(items: list[Rule] | list[Rule | ContextRule]) -> None:
+def _check_unique(items: list[Rule | ContextRule]) -> None:
     seen: dict[str, Origin] = {}
     for item in items:
         if item.id in seen:
             first = seen[item.id]
             raise RuleError(
-                item.origin.path, item.origin.line, item.id, f"duplicate id (first defined at {first.path}:{first.line})"
+                item.origin.path,
+                item.origin.line,
+                item.id,
+                f"duplicate id (first defined at {first.path}:{first.line})",
             )
         seen[item.id] = item.origin
 
@@ -115,7 +141,7 @@ def _check_unique(items: list[Rule] | list[Rule | ContextRule]) -> None:
 def _load_file(path: Path) -> tuple[list[Rule], list[ContextRule]]:
     where = str(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -129,9 +155,13 @@ def _load_file(path: Path) -> tuple[list[Rule], list[ContextRule]]:
     _no_unknown_keys(data, PACK_KEYS, where, None)
     lang = data.get("lang")
     if lang is not None and lang not in LANGS:
-        raise RuleError(where, getattr(data, "line", None), None, f"unknown lang {lang!r} (known: {', '.join(LANGS)})")
+        raise RuleError(
+            where, getattr(data, "line", None), None, f"unknown lang {lang!r} (known: {', '.join(LANGS)})"
+        )
     if ("rules" in data) == ("cues" in data):
-        raise RuleError(where, getattr(data, "line", None), None, "a pack has exactly one of 'rules' or 'cues'")
+        raise RuleError(
+            where, getattr(data, "line", None), None, "a pack has exactly one of 'rules' or 'cues'"
+        )
     items = data.get("rules") if "rules" in data else data.get("cues")
     if not isinstance(items, list) or not items:
         raise RuleError(where, getattr(data, "line", None), None, "'rules'/'cues' must be a non-empty list")
@@ -144,7 +174,9 @@ def _no_unknown_keys(data: dict[str, Any], allowed: set[str], where: str, rule_i
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise RuleError(
-            where, getattr(data, "line", None), rule_id,
+            where,
+            getattr(data, "line", None),
+            rule_id,
             f"unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})",
         )
 
@@ -162,7 +194,9 @@ def _str_list(value: Any, key: str, where: str, line: int | None, rule_id: str |
     if value is None:
         return []
     if isinstance(value, list) and any(isinstance(v, bool) for v in value):
-        raise RuleError(where, line, rule_id, f"'{key}' holds a YAML boolean: quote words like \"no\", \"yes\", \"on\"")
+        raise RuleError(
+            where, line, rule_id, f'\'{key}\' holds a YAML boolean: quote words like "no", "yes", "on"'
+        )
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise RuleError(where, line, rule_id, f"'{key}' must be a list of non-empty strings")
     return [v.strip() for v in value]
@@ -174,7 +208,9 @@ def _match_spec(data: dict[str, Any], where: str, rule_id: str | None) -> MatchS
     if not isinstance(patterns, list) or not all(
         isinstance(p, list) and p and all(isinstance(t, dict) for t in p) for p in patterns
     ):
-        raise RuleError(where, line, rule_id, "'patterns' must be a list of token patterns (lists of mappings)")
+        raise RuleError(
+            where, line, rule_id, "'patterns' must be a list of token patterns (lists of mappings)"
+        )
     return MatchSpec(
         phrases=_str_list(data.get("phrases"), "phrases", where, line, rule_id),
         terms=_str_list(data.get("terms"), "terms", where, line, rule_id),
@@ -201,14 +237,18 @@ def _rule_id(data: Any, where: str) -> str:
         raise RuleError(where, None, None, "each entry must be a mapping")
     rule_id = data.get("id")
     if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
-        raise RuleError(where, getattr(data, "line", None), None, f"'id' must be dotted lower-case, got {rule_id!r}")
+        raise RuleError(
+            where, getattr(data, "line", None), None, f"'id' must be dotted lower-case, got {rule_id!r}"
+        )
     return rule_id
 
 
 def _lang(data: dict[str, Any], pack_lang: str | None, where: str, rule_id: str) -> str:
     lang = data.get("lang", pack_lang)
     if lang not in LANGS:
-        raise RuleError(where, getattr(data, "line", None), rule_id, f"'lang' must be one of {', '.join(LANGS)}")
+        raise RuleError(
+            where, getattr(data, "line", None), rule_id, f"'lang' must be one of {', '.join(LANGS)}"
+        )
     return str(lang)
 
 
@@ -218,7 +258,9 @@ def _rule(data: Any, where: str, pack_lang: str | None) -> Rule:
     _no_unknown_keys(data, RULE_KEYS, where, rule_id)
     category = data.get("category")
     if category not in CATEGORIES:
-        raise RuleError(where, line, rule_id, f"unknown category {category!r} (known: {', '.join(CATEGORIES)})")
+        raise RuleError(
+            where, line, rule_id, f"unknown category {category!r} (known: {', '.join(CATEGORIES)})"
+        )
     severity = data.get("severity")
     if severity not in SEVERITIES:
         raise RuleError(where, line, rule_id, f"'severity' must be one of {', '.join(SEVERITIES)}")
@@ -257,7 +299,9 @@ def _examples(value: Any, where: str, line: int | None, rule_id: str) -> tuple[l
     ok = _str_list(value.get("ok"), "examples.ok", where, line, rule_id)
     if len(flag) < MIN_FLAG_EXAMPLES or len(ok) < MIN_OK_EXAMPLES:
         raise RuleError(
-            where, getattr(value, "line", line), rule_id,
+            where,
+            getattr(value, "line", line),
+            rule_id,
             f"needs at least {MIN_FLAG_EXAMPLES} 'flag' and {MIN_OK_EXAMPLES} 'ok' examples",
         )
     return flag, ok
@@ -298,15 +342,24 @@ def _cue(data: Any, where: str, pack_lang: str | None) -> ContextRule:
 
 def _cue_examples(value: Any, where: str, line: int | None, cue_id: str) -> list[ContextExample]:
     if not isinstance(value, list) or not value:
-        raise RuleError(where, line, cue_id, "'examples' must list {text, expect} items with the target in [brackets]")
+        raise RuleError(
+            where, line, cue_id, "'examples' must list {text, expect} items with the target in [brackets]"
+        )
     examples = []
     for item in value:
         item_line = getattr(item, "line", line)
         if not isinstance(item, dict) or set(item) != {"text", "expect"}:
             raise RuleError(where, item_line, cue_id, "each example has exactly 'text' and 'expect'")
         text, expect = item["text"], item["expect"]
-        if not isinstance(text, str) or text.count("[") != 1 or text.count("]") != 1 or text.index("[") > text.index("]"):
-            raise RuleError(where, item_line, cue_id, "an example's text marks its target once, in [brackets]")
+        if (
+            not isinstance(text, str)
+            or text.count("[") != 1
+            or text.count("]") != 1
+            or text.index("[") > text.index("]")
+        ):
+            raise RuleError(
+                where, item_line, cue_id, "an example's text marks its target once, in [brackets]"
+            )
         if expect not in ("asserted", "negated", "cautionary", "question", "hypothetical", "attributed"):
             raise RuleError(where, item_line, cue_id, f"unknown expected context {expect!r}")
         examples.append(ContextExample(text=text, expect=expect))

@@ -25,7 +25,15 @@ LANGS: tuple[str, ...] = ("en", "es")
 # Cue kinds a context rule may have: the five non-asserted contexts, plus "pseudo" (looks like a cue
 # but is not one, e.g. "no side effects" which *is* a risk_free claim) and "terminate" (ends a cue's
 # scope, e.g. "but", "sin embargo").
-CUE_KINDS: tuple[str, ...] = ("negated", "cautionary", "question", "hypothetical", "attributed", "pseudo", "terminate")
+CUE_KINDS: tuple[str, ...] = (
+    "negated",
+    "cautionary",
+    "question",
+    "hypothetical",
+    "attributed",
+    "pseudo",
+    "terminate",
+)
 DIRECTIONS: tuple[str, ...] = ("forward", "backward", "both")
 
 
@@ -144,7 +152,8 @@ class RuleSet:
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
     def get(self, rule_id: str) -> Rule | ContextRule | None:
-        for item in [*self.rules, *self.context_rules]:
+        items: list[Rule | ContextRule] = [*self.rules, *self.context_rules]
+        for item in items:
             if item.id == rule_id:
                 return item
         return None

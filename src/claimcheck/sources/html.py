@@ -17,6 +17,8 @@ _BLOCKS = {"head", "p", "item", "quote", "code", "row", "cell"}
 
 def extract_html(html: str) -> tuple[str, int | None]:
     """Return (text, offset where reader comments start or None)."""
+    if "<body" not in html[:4096].lower():
+        html = f"<html><body>{html}</body></html>"  # a fragment, as JSONL dumps often hold
     xml = trafilatura.extract(
         html,
         output_format="xml",

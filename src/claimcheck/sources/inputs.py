@@ -5,7 +5,8 @@ from __future__ import annotations
 import gzip
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 
 from claimcheck.errors import InputError
@@ -68,7 +69,7 @@ def iter_documents(inputs: Iterable[str]) -> Iterator[Document]:
         if value == "-":
             yield from _jsonl_lines(sys.stdin.buffer, "-")
         elif is_url(value):
-            yield _guarded(value, lambda v=value: fetch(v))
+            yield _guarded(value, partial(fetch, value))
         else:
             path = Path(value)
             if path.is_dir():
@@ -76,7 +77,7 @@ def iter_documents(inputs: Iterable[str]) -> Iterator[Document]:
             elif is_jsonl(path):
                 yield from _jsonl_file(path)
             else:
-                yield _guarded(value, lambda p=path: read_file(p))
+                yield _guarded(value, partial(read_file, path))
 
 
 def check_inputs_exist(inputs: Iterable[str]) -> None:
@@ -86,9 +87,9 @@ def check_inputs_exist(inputs: Iterable[str]) -> None:
             raise InputError(f"{value}: no such file or folder")
 
 
-def _guarded(source: str, read: object) -> Document:
+def _guarded(source: str, read: Callable[[], Document]) -> Document:
     try:
-        return read()  # type: ignore[operator,no-any-return]
+        return read()
     except InputError as exc:
         return Document(id=source, source=source, raw=b"", error=str(exc))
 
@@ -100,7 +101,7 @@ def _folder(folder: Path) -> Iterator[Document]:
         if is_jsonl(path):
             yield from _jsonl_file(path)
         else:
-            yield _guarded(str(path), lambda p=path: read_file(p))
+            yield _guarded(str(path), partial(read_file, path))
 
 
 def _jsonl_file(path: Path) -> Iterator[Document]:
@@ -123,7 +124,9 @@ def _jsonl_lines(lines: Iterable[bytes], name: str) -> Iterator[Document]:
         try:
             record = json.loads(line)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            yield Document(id=source, source=source, raw=line, error=f"line {number}: invalid JSON ({exc.args[0]})")
+            yield Document(
+                id=source, source=source, raw=line, error=f"line {number}: invalid JSON ({exc.args[0]})"
+            )
             continue
         if not isinstance(record, dict):
             yield Document(id=source, source=source, raw=line, error=f"line {number}: not a JSON object")
@@ -134,6 +137,8 @@ def _jsonl_lines(lines: Iterable[bytes], name: str) -> Iterator[Document]:
         doc_id = str(record.get("id", source))
         url = record.get("url") if isinstance(record.get("url"), str) else None
         if not isinstance(body, str):
-            yield Document(id=doc_id, source=source, raw=line, url=url, error=f"line {number}: no 'text' or 'html'")
+            yield Document(
+                id=doc_id, source=source, raw=line, url=url, error=f"line {number}: no 'text' or 'html'"
+            )
             continue
         yield Document(id=doc_id, source=source, raw=body.encode("utf-8"), url=url, kind=kind)

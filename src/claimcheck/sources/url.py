@@ -8,7 +8,9 @@ from claimcheck import __version__
 from claimcheck.errors import InputError
 from claimcheck.sources.document import Document
 
-USER_AGENT = f"claimcheck/{__version__} (+https://pypi.org/project/claimcheck/; claim checker for clinic pages)"
+USER_AGENT = (
+    f"claimcheck/{__version__} (+https://pypi.org/project/claimcheck/; claim checker for clinic pages)"
+)
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -21,7 +23,9 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAUL
     """Fetch a URL into a Document, or raise InputError saying what went wrong."""
     try:
         with (
-            httpx.Client(follow_redirects=True, timeout=timeout, headers={"User-Agent": USER_AGENT}) as client,
+            httpx.Client(
+                follow_redirects=True, timeout=timeout, headers={"User-Agent": USER_AGENT}
+            ) as client,
             client.stream("GET", url) as response,
         ):
             if response.status_code >= 400:
