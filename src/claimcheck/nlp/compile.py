@@ -74,6 +74,8 @@ class SpecCompiler:
                 lemmas = {fold(v) for v in _strings(value, origin, rule_id)}
                 forms = word_forms(self.lang, lemmas) if self.expand else {w: frozenset({w}) for w in lemmas}
                 out["NORM"] = {"IN": sorted(set().union(*forms.values()))}
+            elif name in _STRING_ATTRS and isinstance(value, dict) and "REGEX" in value:
+                out["NORM"] = value  # a regular expression over the folded word
             elif name in _STRING_ATTRS:  # all literal words compare folded, whatever attribute was named
                 strings = [fold(s) for s in _strings(value, origin, rule_id)]
                 out["NORM"] = strings[0] if isinstance(value, str) else {"IN": strings}
@@ -101,8 +103,9 @@ class SpecCompiler:
 def _strings(value: Any, origin: Origin, rule_id: str) -> list[str]:
     if isinstance(value, str):
         return [value]
-    if isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
-        return list(value["IN"])
+    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("IN"), list):
+        if all(isinstance(v, str) for v in value["IN"]):
+            return list(value["IN"])
     raise RuleError(
         origin.path, origin.line, rule_id, f"a word attribute takes a string or {{IN: [...]}}, got {value!r}"
     )

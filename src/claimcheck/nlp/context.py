@@ -9,6 +9,7 @@ The winning cue is kept on the span, because users always ask which cue fired.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -98,8 +99,11 @@ class ContextDetector:
             if _reaches(cue, target, terminators):
                 reaching.append(cue)
         question = _question_cue(sent, target)
-        if question:
+        if question and not _answered_yes(doc, sent):
             reaching.append(question)
+        quoted = _scare_quote_cue(sent, target)
+        if quoted:
+            reaching.append(quoted)
         if not reaching:
             return "asserted", None
         best = min(reaching, key=lambda c: (PRIORITY.index(c.kind), _distance(c, target)))
@@ -132,6 +136,50 @@ def _question_cue(sent: Span, target: Span) -> Cue | None:
     if text.endswith("?") or (opening and closing):
         return Cue("question", sent.end - 1, sent.end, "?")
     return None
+
+
+# "Q: Can stem cells cure neuropathy? A: Yes." asserts what it asks.
+_YES = re.compile(
+    r"^\W*(?:a\W+)?(?:yes|yeah|absolutely|definitely|of course|certainly|in short,? yes|the answer is yes"
+    r"|s[ií]|claro|por supuesto|desde luego|definitivamente|en resumen,? s[ií]|la respuesta es s[ií])\b",
+    re.IGNORECASE,
+)
+_QUOTES_OPEN = {'"', "'", "“", "‘", "«", "„"}
+_QUOTES_CLOSE = {'"', "'", "”", "’", "»"}
+SCARE_QUOTE_EXTRA = 3  # a quotation this close around a finding is a mention, not the page's voice
+
+
+def _answered_yes(doc: Doc, sent: Span) -> bool:
+    rest = doc.text[sent.end_char : sent.end_char + 60]
+    return bool(_YES.match(rest.lstrip()))
+
+
+def _scare_quote_cue(sent: Span, target: Span) -> Cue | None:
+    """'stem cell' creams, a so-called "cure": quotation marks tightly around a finding mark a mention.
+
+    Whole quoted sentences are not mentions: a clinic's quoted claim is still its claim.
+    """
+    if target.label_ == "testimonial_evidence":
+        return None
+    doc = sent.doc
+    before = [
+        t.i
+        for t in doc[max(sent.start, target.start - SCARE_QUOTE_EXTRA) : target.start + 1]
+        if t.text in _QUOTES_OPEN
+    ]
+    after = [
+        t.i
+        for t in doc[max(target.end - 1, target.start) : min(sent.end, target.end + SCARE_QUOTE_EXTRA)]
+        if t.text in _QUOTES_CLOSE
+    ]
+    if not before or not after:
+        return None
+    opening, closing = before[-1], after[0]
+    if opening <= sent.start and closing >= sent.end - 2:
+        return None  # the whole sentence is quoted
+    if opening >= target.start + 1 and opening < target.end:
+        return None
+    return Cue("attributed", opening, closing + 1, "quoted")
 
 
 def _sorted_cues(cues: list[Cue]) -> list[Cue]:

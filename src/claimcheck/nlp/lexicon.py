@@ -13,6 +13,7 @@ from importlib import resources
 from claimcheck.textnorm import fold
 
 MIN_EXPAND_LEN = 3  # short words ("no", "a", "as") stay literal: their table entries are noise
+GUESS_PLURAL_LEN = 4
 
 
 class Lexicon:
@@ -54,6 +55,9 @@ class Lexicon:
         for lemma in self.lemmas_of(word):
             forms.add(fold(lemma))
             forms.update(fold(f) for f in self.forms.get(lemma, ()))
+        if len(forms) == 1 and len(word) >= GUESS_PLURAL_LEN and word.isalpha():
+            # Not in the table (brand-new words like "softgel", "exosoma"): guess the regular plural.
+            forms |= {word + "s", word + "es"} if not word.endswith("s") else set()
         return frozenset(forms)
 
 
