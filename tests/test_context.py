@@ -70,3 +70,32 @@ def test_warning_page_with_many_mentions_stays_clean(checker: Checker) -> None:
     report = checker.check_text(text, lang="en")
     assert report.verdict == "clean"
     assert len(report.findings) >= 3
+
+
+def test_a_question_answered_yes_is_a_claim(checker: Checker) -> None:
+    text = "Q: Can stem cells cure my neuropathy?\nA: Yes. Most patients are fully repaired in weeks."
+    assert "asserted" in contexts(checker, text, "cure_all", "en")
+    assert contexts(
+        checker,
+        "Can stem cells cure my neuropathy?\nNo, and be wary of anyone who says so.",
+        "cure_all",
+        "en",
+    ) == ["question"]
+
+
+def test_scare_quotes_mark_a_mention(checker: Checker) -> None:
+    found = checker.check_text("Jars sold as 'stem cell creams' contain plant extracts.", lang="en").findings
+    assert found and all(not f.asserted for f in found)
+    assert any(f.cue == "quoted" for f in found)
+
+
+def test_a_fully_quoted_claim_is_still_a_claim(checker: Checker) -> None:
+    report = checker.check_text("\u201cOur stem cell capsules cure any illness in the body.\u201d", lang="en")
+    assert report.verdict == "flagged"
+
+
+def test_cue_words_inside_the_claim_do_not_negate_it(checker: Checker) -> None:
+    report = checker.check_text(
+        "Exosomes carry no DNA, so there is no risk of tumors or rejection.", lang="en"
+    )
+    assert "risk_free" in report.categories

@@ -15,7 +15,7 @@ from claimcheck.findings import Finding, Report
 from claimcheck.nlp.compile import validate_patterns
 from claimcheck.nlp.extensions import SPANS_KEY
 from claimcheck.nlp.pipeline import build_pipeline
-from claimcheck.nlp.sentences import sentence_chars
+from claimcheck.nlp.sentences import doc_text, sentence_chars
 from claimcheck.rules import RuleSet, load_rules
 from claimcheck.sources.document import DEFAULT_MAX_CHARS, Document, prepare
 
@@ -104,7 +104,7 @@ class Checker:
                     context=span._.context,
                     message=rule.message,  # type: ignore[union-attr]
                     cue=span._.cue,
-                    sentence=doc.text[s_start:s_end],
+                    sentence=doc_text(doc)[s_start:s_end],
                     reference=rule.reference,  # type: ignore[union-attr]
                     evidence=span._.evidence,
                 )

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 
 from claimcheck.nlp.compile import SpecCompiler
 from claimcheck.nlp.extensions import SPANS_KEY, register
-from claimcheck.nlp.sentences import sentence_of
+from claimcheck.nlp.sentences import doc_text, sentence_of
 from claimcheck.rules.model import ContextRule
 
 # When several cues reach a finding, the strongest reading wins: a warning beats a plain negation,
@@ -150,7 +150,7 @@ SCARE_QUOTE_EXTRA = 3  # a quotation this close around a finding is a mention, n
 
 
 def _answered_yes(doc: Doc, sent: Span) -> bool:
-    rest = doc.text[sent.end_char : sent.end_char + 60]
+    rest = doc_text(doc)[sent.end_char : sent.end_char + 60]
     return bool(_YES.match(rest.lstrip()))
 
 

@@ -19,7 +19,9 @@ from claimcheck.rules.model import SEVERITIES, Rule
 from claimcheck.textnorm import fold
 
 NEAR, UNLESS = "|near", "|unless"
-ADJACENT = 3  # a "near" word this close (in tokens) becomes part of the highlighted finding
+# A "near" word this close (in tokens) joins the highlighted finding ("celulas madres" + "pills"); kept tight
+# so that cue words between them ("creams labelled with 'stem cell'") stay outside the claim.
+ADJACENT = 1
 
 
 @Language.factory("claimcheck_matcher", default_config={"spans_key": SPANS_KEY})

@@ -44,10 +44,11 @@ _ABBREVIATIONS = frozenset(
 _CACHE_KEY = "claimcheck.sentence_bounds"
 
 
-def _boundaries(doc: Doc) -> list[int]:
+def _boundaries(doc: Doc) -> tuple[str, list[int]]:
+    """(doc.text, sentence starts). Cached on the Doc: doc.text is rebuilt from the tokens at every access."""
     cached = doc.user_data.get(_CACHE_KEY)
     if cached is not None:
-        return list(cached)
+        return cached  # type: ignore[no-any-return]
     text = doc.text
     bounds = [0]
     for match in _BOUNDARY.finditer(text):
@@ -57,17 +58,21 @@ def _boundaries(doc: Doc) -> list[int]:
                 continue
         bounds.append(match.end())
     bounds.append(len(text))
-    doc.user_data[_CACHE_KEY] = bounds
-    return bounds
+    doc.user_data[_CACHE_KEY] = (text, bounds)
+    return text, bounds
 
 
 def sentence_chars(doc: Doc, start_char: int, end_char: int) -> tuple[int, int]:
     """Character bounds of the sentence(s) containing [start_char, end_char), trailing space removed."""
-    bounds = _boundaries(doc)
+    text, bounds = _boundaries(doc)
     start = bounds[bisect_right(bounds, start_char) - 1]
     end = bounds[min(bisect_left(bounds, end_char), len(bounds) - 1)]
-    end = max(start, len(doc.text[start:end].rstrip()) + start)
+    end = max(start, len(text[start:end].rstrip()) + start)
     return start, end
+
+
+def doc_text(doc: Doc) -> str:
+    return _boundaries(doc)[0]
 
 
 def sentence_of(span: Span) -> Span:
