@@ -103,9 +103,9 @@ class SpecCompiler:
 def _strings(value: Any, origin: Origin, rule_id: str) -> list[str]:
     if isinstance(value, str):
         return [value]
-    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("IN"), list):
-        if all(isinstance(v, str) for v in value["IN"]):
-            return list(value["IN"])
+    words = value.get("IN") if isinstance(value, dict) and len(value) == 1 else None
+    if isinstance(words, list) and all(isinstance(v, str) for v in words):
+        return list(words)
     raise RuleError(
         origin.path, origin.line, rule_id, f"a word attribute takes a string or {{IN: [...]}}, got {value!r}"
     )
