@@ -48,7 +48,7 @@ def _boundaries(doc: Doc) -> tuple[str, list[int]]:
     """(doc.text, sentence starts). Cached on the Doc: doc.text is rebuilt from the tokens at every access."""
     cached = doc.user_data.get(_CACHE_KEY)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     text = doc.text
     bounds = [0]
     for match in _BOUNDARY.finditer(text):
