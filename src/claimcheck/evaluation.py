@@ -8,9 +8,8 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
-from claimcheck.checker import Checker
 from claimcheck.errors import ClaimcheckError
 from claimcheck.findings import Finding
 from claimcheck.rules.model import CATEGORIES
@@ -142,7 +141,13 @@ def _passage(line: str, number: int, problems: list[str]) -> Passage | None:
     return Passage(str(data.get("id", number)), data["text"], frozenset(labels), lang, number)
 
 
-def evaluate(checker: Checker, path: Path) -> EvalResult:
+class TextChecker(Protocol):
+    """Anything that checks a text into something with `categories` and `findings` (a Checker, a baseline)."""
+
+    def check_text(self, text: str, lang: str | None = None, *, id: str = "-") -> Any: ...
+
+
+def evaluate(checker: TextChecker, path: Path) -> EvalResult:
     result = EvalResult(source=str(path))
     for passage in read_passages(path, result.problems):
         report = checker.check_text(passage.text, lang=passage.lang, id=passage.id)
