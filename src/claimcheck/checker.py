@@ -15,7 +15,7 @@ from claimcheck.findings import Finding, Report
 from claimcheck.nlp.compile import validate_patterns
 from claimcheck.nlp.extensions import SPANS_KEY
 from claimcheck.nlp.pipeline import build_pipeline
-from claimcheck.nlp.sentences import doc_text, sentence_chars
+from claimcheck.nlp.sentences import TEXT_KEY, doc_text, sentence_chars
 from claimcheck.rules import RuleSet, load_rules
 from claimcheck.sources.document import DEFAULT_MAX_CHARS, Document, prepare
 
@@ -83,7 +83,9 @@ class Checker:
         findings: list[Finding] = []
         for seg, voice in segments:
             nlp = self.pipeline(seg.lang if seg.lang in langs.SUPPORTED else "en")
-            doc = nlp.make_doc(text[seg.start : seg.end])
+            seg_text = text[seg.start : seg.end]
+            doc = nlp.make_doc(seg_text)
+            doc.user_data[TEXT_KEY] = seg_text
             doc._.voice = voice
             findings += self._findings(nlp(doc), seg.start)
         report.findings = findings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -16,6 +17,10 @@ from claimcheck.rules.model import ContextRule, MatchSpec, Origin, Rule, RuleSet
 from claimcheck.textnorm import fold
 
 MAX_TERM_VARIANTS = 4000
+# Words too frequent to be a good anchor for a token pattern.
+_COMMON = frozenset(
+    "no not zero without over than and or the a an of to in for with de la el en los las sin con y o que".split()
+)
 _STRING_ATTRS = {"NORM", "LOWER", "ORTH", "TEXT"}
 
 
@@ -31,6 +36,7 @@ class SpecCompiler:
         self.patterns = Matcher(vocab, validate=True)
         self.anchors = PhraseMatcher(vocab, attr="NORM")
         self.unanchored = False  # a token pattern with no literal word: the Matcher runs on every text
+        self.max_pattern_length: int | None = 0  # None: some pattern is unbounded ("+", "*")
 
     def add(self, key: str, spec: MatchSpec, origin: Origin, rule_id: str) -> None:
         phrase_docs = [self.make_doc(p) for p in spec.phrases]
@@ -47,6 +53,7 @@ class SpecCompiler:
                     origin.path, origin.line, rule_id, f"bad token pattern: {first_line}"
                 ) from None
             self._add_anchor(key, compiled)
+            self._note_length(compiled)
 
     def _term_docs(self, terms: Iterable[str], origin: Origin, rule_id: str) -> list[Doc]:
         docs: list[Doc] = []
@@ -83,21 +90,36 @@ class SpecCompiler:
                 out[attr] = value
         return out
 
-    def _add_anchor(self, key: str, pattern: list[dict[str, Any]]) -> None:
+    def _note_length(self, pattern: list[dict[str, Any]]) -> None:
+        if self.max_pattern_length is None:
+            return
+        length = 0
         for token in pattern:
-            if token.get("OP") in (None, "+", "{1,}") and "NORM" in token:
-                value = token["NORM"]
-                words = (
-                    [value]
-                    if isinstance(value, str)
-                    else value.get("IN", [])
-                    if isinstance(value, dict)
-                    else []
-                )
-                if words:
-                    self.anchors.add("anchor", [Doc(self.vocab, words=[w]) for w in words])
-                    return
-        self.unanchored = True
+            op = str(token.get("OP", "1"))
+            bound = re.fullmatch(r"\{(\d*),?(\d*)\}", op)
+            if op in ("+", "*") or (bound and op.endswith(",}")):
+                self.max_pattern_length = None
+                return
+            length += int(bound.group(2) or bound.group(1) or 1) if bound else 1
+        self.max_pattern_length = max(self.max_pattern_length, length)
+
+    def _add_anchor(self, key: str, pattern: list[dict[str, Any]]) -> None:
+        """Index the pattern under its rarest required word, so the Matcher runs on few sentences."""
+        candidates: list[list[str]] = []
+        for token in pattern:
+            value = token.get("NORM")
+            if token.get("OP") not in (None, "+", "{1,}") or value is None:
+                continue
+            words = (
+                [value] if isinstance(value, str) else value.get("IN", []) if isinstance(value, dict) else []
+            )
+            if words:
+                candidates.append(words)
+        if not candidates:
+            self.unanchored = True
+            return
+        best = min(candidates, key=lambda words: (sum(w in _COMMON or len(w) < 3 for w in words), len(words)))
+        self.anchors.add("anchor", [Doc(self.vocab, words=[w]) for w in best])
 
 
 def _strings(value: Any, origin: Origin, rule_id: str) -> list[str]:

@@ -68,18 +68,28 @@ class ClaimMatcher:
         return hits
 
     def _pattern_scopes(self, doc: Doc) -> list[Span]:
+        """Where token patterns can match: a window around each anchor word, clipped to its sentence.
+
+        Patterns are short, so scanning max_length tokens either side of an anchor finds every match
+        while the Matcher looks at a fraction of the text.
+        """
         if len(self.compiler.patterns) == 0:
             return []
         if self.compiler.unanchored:
             return [doc[:]]
-        scopes: dict[tuple[int, int], Span] = {}
-        for _, start, _end in self.compiler.anchors(doc):
-            chars = sentence_chars(doc, doc[start].idx, doc[start].idx + len(doc[start]))
-            if chars not in scopes:
-                span = doc.char_span(*chars, alignment_mode="expand")
-                if span is not None:
-                    scopes[chars] = span
-        return list(scopes.values())
+        reach = self.compiler.max_pattern_length
+        windows: list[tuple[int, int]] = []
+        for _, start, end in self.compiler.anchors(doc):
+            s_chars = sentence_chars(doc, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+            sent = doc.char_span(*s_chars, alignment_mode="expand")
+            lo, hi = (sent.start, sent.end) if sent is not None else (0, len(doc))
+            if reach is not None:
+                lo, hi = max(lo, start - reach), min(hi, end + reach)
+            if windows and lo <= windows[-1][1] and hi >= windows[-1][0] and lo >= windows[-1][0]:
+                windows[-1] = (windows[-1][0], max(hi, windows[-1][1]))
+            else:
+                windows.append((lo, hi))
+        return [doc[lo:hi] for lo, hi in windows]
 
     def _apply_rule(self, doc: Doc, rule: Rule, hits: dict[str, list[Span]]) -> list[Span]:
         by_sentence: dict[tuple[int, int], list[Span]] = defaultdict(list)

@@ -42,6 +42,7 @@ _ABBREVIATIONS = frozenset(
     ]
 )
 _CACHE_KEY = "claimcheck.sentence_bounds"
+TEXT_KEY = "claimcheck.text"
 
 
 def _boundaries(doc: Doc) -> tuple[str, list[int]]:
@@ -49,7 +50,7 @@ def _boundaries(doc: Doc) -> tuple[str, list[int]]:
     cached = doc.user_data.get(_CACHE_KEY)
     if cached is not None:
         return cached
-    text = doc.text
+    text = doc.user_data.get(TEXT_KEY) or doc.text  # the checker stores the text it tokenized
     bounds = [0]
     for match in _BOUNDARY.finditer(text):
         if text[match.start()] == ".":
