@@ -12,6 +12,7 @@ from pathlib import Path
 from claimcheck.errors import InputError
 from claimcheck.sources.document import Document
 from claimcheck.sources.url import fetch, is_url
+from claimcheck.sources.warc import is_warc, iter_warc
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
@@ -76,6 +77,8 @@ def iter_documents(inputs: Iterable[str]) -> Iterator[Document]:
                 yield from _folder(path)
             elif is_jsonl(path):
                 yield from _jsonl_file(path)
+            elif is_warc(path):
+                yield from iter_warc(path)
             else:
                 yield _guarded(value, partial(read_file, path))
 
@@ -100,6 +103,8 @@ def _folder(folder: Path) -> Iterator[Document]:
             continue
         if is_jsonl(path):
             yield from _jsonl_file(path)
+        elif is_warc(path):
+            yield from iter_warc(path)
         else:
             yield _guarded(str(path), partial(read_file, path))
 
