@@ -55,7 +55,7 @@ def _document(name: str, record: object) -> Document | None:
         charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip() or None
     try:
         raw = record.content_stream().read(MAX_RECORD_BYTES)  # type: ignore[attr-defined]
-    except Exception as exc:  # a broken chunked or compressed body: this record only  # noqa: BLE001
+    except Exception as exc:  # a broken chunked or compressed body: this record only
         return Document(id=source, source=source, raw=b"", url=url, error=f"unreadable record body ({exc})")
     kind = "text" if "text/plain" in content_type.lower() else "html"
     return Document(id=source, source=source, raw=raw, url=url, kind=kind, charset=charset)
