@@ -6,6 +6,7 @@ import gzip
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from fnmatch import fnmatch
 from functools import partial
 from pathlib import Path
 
@@ -64,8 +65,11 @@ def is_jsonl(path: Path) -> bool:
     return name.endswith((".jsonl", ".jsonl.gz", ".ndjson"))
 
 
-def iter_documents(inputs: Iterable[str]) -> Iterator[Document]:
-    """Every document named by the inputs, in order. Unreadable ones carry `error` instead of failing."""
+def iter_documents(inputs: Iterable[str], *, glob: str | None = None) -> Iterator[Document]:
+    """Every document named by the inputs, in order. Unreadable ones carry `error` instead of failing.
+
+    `glob` filters the files found inside folders by name (e.g. "*.html").
+    """
     for value in inputs:
         if value == "-":
             yield from _jsonl_lines(sys.stdin.buffer, "-")
@@ -74,13 +78,26 @@ def iter_documents(inputs: Iterable[str]) -> Iterator[Document]:
         else:
             path = Path(value)
             if path.is_dir():
-                yield from _folder(path)
+                yield from _folder(path, glob)
             elif is_jsonl(path):
                 yield from _jsonl_file(path)
             elif is_warc(path):
                 yield from iter_warc(path)
             else:
                 yield _guarded(value, partial(read_file, path))
+
+
+def read_url_list(path: Path) -> list[str]:
+    """A .txt list of URLs, one per line; blank lines and # comments are ignored."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the URL list ({exc})") from None
+    urls = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    bad = [u for u in urls if not is_url(u)]
+    if bad:
+        raise InputError(f"{path}: not an http(s) URL: {bad[0]!r}")
+    return urls
 
 
 def check_inputs_exist(inputs: Iterable[str]) -> None:
@@ -97,9 +114,9 @@ def _guarded(source: str, read: Callable[[], Document]) -> Document:
         return Document(id=source, source=source, raw=b"", error=str(exc))
 
 
-def _folder(folder: Path) -> Iterator[Document]:
+def _folder(folder: Path, glob: str | None = None) -> Iterator[Document]:
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        if path.name.startswith("."):
+        if path.name.startswith(".") or (glob and not fnmatch(path.name, glob)):
             continue
         if is_jsonl(path):
             yield from _jsonl_file(path)

@@ -1,0 +1,186 @@
+"""Batch checking: documents in, reports out, in input order, on 1..N processes or a Dask cluster.
+
+Workers return small Report objects (findings only, no page text): shipping whole spaCy Docs between
+processes is what makes nlp.pipe(n_process=...) slow. Work is submitted in chunks through a bounded
+window, so memory does not grow with the number of documents, and each worker's Checker rebuilds its
+pipelines when the vocabulary has grown (web text adds strings without bound).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from claimcheck.checker import Checker
+from claimcheck.findings import Report
+from claimcheck.sources.document import Document
+from claimcheck.store import domain_of
+
+CHUNK_SIZE = 16  # documents per task: large enough to amortise IPC, small enough to keep order cheap
+WINDOW_PER_JOB = 4  # tasks in flight per worker
+
+
+@dataclass(frozen=True)
+class CheckerSpec:
+    """What a worker needs to build its own Checker (picklable; a Checker is not)."""
+
+    rules: tuple[str, ...] = ()
+    lang: str | None = None
+    max_chars: int | None = None
+
+    def build(self) -> Checker:
+        kwargs: dict[str, Any] = {"max_chars": self.max_chars} if self.max_chars else {}
+        return Checker(list(self.rules), **kwargs)
+
+
+_WORKER: tuple[CheckerSpec, Checker] | None = None
+
+
+def check_chunk(spec: CheckerSpec, docs: list[Document]) -> list[Report]:
+    """Runs in a worker (process pool or Dask): the Checker is built once per process and reused."""
+    global _WORKER
+    if _WORKER is None or _WORKER[0] != spec:
+        _WORKER = (spec, spec.build())
+    checker = _WORKER[1]
+    reports = []
+    for doc in docs:
+        report = checker.check_document(doc, lang=spec.lang)
+        report.text = ""  # the page text stays in the worker: only findings travel
+        reports.append(report)
+    return reports
+
+
+def _chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    chunk: list[Document] = []
+    for doc in docs:
+        chunk.append(doc)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def check_in_order(
+    spec: CheckerSpec, docs: Iterable[Document], *, jobs: int = 1, dask: str | None = None
+) -> Iterator[Report]:
+    """Yield one report per document, in input order."""
+    if dask:
+        yield from _dask_map(spec, docs, dask)
+    elif jobs <= 1:
+        checker = spec.build()
+        for doc in docs:
+            yield checker.check_document(doc, lang=spec.lang)
+    else:
+        yield from _pool_map(spec, docs, jobs)
+
+
+def _ordered_window(
+    submit: Callable[[list[Document]], Any],
+    get: Callable[[Any], list[Report]],
+    docs: Iterable[Document],
+    window: int,
+) -> Iterator[Report]:
+    pending: deque[Any] = deque()
+    for chunk in _chunks(docs, CHUNK_SIZE):
+        pending.append(submit(chunk))
+        if len(pending) >= window:
+            yield from get(pending.popleft())
+    while pending:
+        yield from get(pending.popleft())
+
+
+def _pool_map(spec: CheckerSpec, docs: Iterable[Document], jobs: int) -> Iterator[Report]:
+    # fork shares the parent's imported modules (fast start); each worker still builds its own pipelines.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    pool = multiprocessing.get_context(method).Pool(processes=jobs)
+    try:
+        yield from _ordered_window(
+            lambda chunk: pool.apply_async(check_chunk, (spec, chunk)),
+            lambda result: result.get(),
+            docs,
+            jobs * WINDOW_PER_JOB,
+        )
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _dask_map(spec: CheckerSpec, docs: Iterable[Document], address: str) -> Iterator[Report]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        from claimcheck.errors import ClaimcheckError
+
+        raise ClaimcheckError("--dask needs the optional extra: pip install 'claimcheck[dask]'") from None
+    cluster = (
+        LocalCluster(n_workers=default_jobs(), threads_per_worker=1, processes=True)
+        if address == "local"
+        else None
+    )
+    try:
+        with Client(cluster if cluster is not None else address) as client:
+            workers = max(1, len(client.scheduler_info().get("workers", {})))
+            yield from _ordered_window(
+                lambda chunk: client.submit(check_chunk, spec, chunk, pure=False),
+                lambda future: future.result(),
+                docs,
+                workers * WINDOW_PER_JOB,
+            )
+    except OSError as exc:
+        from claimcheck.errors import ClaimcheckError
+
+        raise ClaimcheckError(f"--dask {address}: cannot reach the cluster ({exc})") from None
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def reason_of(error: str) -> str:
+    """A short bucket for a skip reason: "binary data", "HTTP 404 Not Found", "invalid JSON", "corrupt WARC data"."""
+    text = re.sub(r"^line \d+: ", "", error)
+    head, sep, rest = text.partition(": ")
+    if sep and ("/" in head or "." in head or head.startswith("http")):
+        text = rest
+    text = re.sub(r" after offset \d+", "", text)
+    return text.split(" (")[0].split(",")[0].strip()[:60] or "unknown"
+
+
+@dataclass
+class ScanStats:
+    documents: int = 0
+    flagged: int = 0
+    clean: int = 0
+    skipped: int = 0
+    already_stored: int = 0
+    bytes: int = 0
+    skip_reasons: Counter[str] = field(default_factory=Counter)
+    categories: Counter[str] = field(default_factory=Counter)
+    domain_score: Counter[str] = field(default_factory=Counter)
+    domain_pages: Counter[str] = field(default_factory=Counter)
+
+    def add(self, report: Report, size: int = 0) -> None:
+        self.documents += 1
+        self.bytes += size
+        if report.verdict == "skipped":
+            self.skipped += 1
+            self.skip_reasons[reason_of(report.error or "")] += 1
+            return
+        if report.verdict == "flagged":
+            self.flagged += 1
+        else:
+            self.clean += 1
+        self.categories.update(f.category for f in report.asserted)
+        domain = domain_of(report.url, report.source) or "(local files)"
+        self.domain_pages[domain] += 1
+        self.domain_score[domain] += report.score
