@@ -55,3 +55,10 @@ def test_report_round_trips_through_json(checker: Checker) -> None:
     report = checker.check_text(TEXT)
     again = Report.from_dict(json.loads(json.dumps(report.to_dict())))
     assert again.to_dict() == report.to_dict()
+
+
+def test_findings_over_the_same_words_keep_their_own_rule(checker: Checker) -> None:
+    report = checker.check_text("Our lab is FDA-compliant.", lang="en")
+    by_category = {f.category: f.rule for f in report.findings}
+    assert by_category.get("unverified_product", "").startswith("unverified_product.")
+    assert by_category.get("regulatory_misrep", "").startswith("regulatory_misrep.")
