@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -71,10 +72,11 @@ def doc_key(source: str, sha256: str) -> str:
 class Store:
     """One SQLite file. Use as a context manager; `add` buffers, `commit` writes a batch atomically."""
 
-    def __init__(self, path: str | Path, *, batch_size: int = 200) -> None:
+    def __init__(self, path: str | Path, *, batch_size: int = 200, batch_seconds: float = 2.0) -> None:
         self.path = Path(path)
-        self.batch_size = batch_size
+        self.batch_size, self.batch_seconds = batch_size, batch_seconds
         self._pending = 0
+        self._last_commit = time.monotonic()
         self.run_id: int | None = None
         try:
             self.db = sqlite3.connect(self.path, timeout=30)
@@ -166,13 +168,14 @@ class Store:
             ],
         )
         self._pending += 1
-        if self._pending >= self.batch_size:
+        if self._pending >= self.batch_size or time.monotonic() - self._last_commit > self.batch_seconds:
             self.commit()
         return True
 
     def commit(self) -> None:
         self.db.commit()
         self._pending = 0
+        self._last_commit = time.monotonic()
 
     # -- queries -------------------------------------------------------------------------------------
     def count(self) -> int:

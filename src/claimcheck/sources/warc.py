@@ -33,8 +33,9 @@ def iter_warc(path: Path) -> Iterator[Document]:
                     yield document
     except OSError as exc:
         yield _skipped(name, f"{name}: unreadable ({exc.strerror or exc})")
-    except (ArchiveLoadFailed, EOFError, ValueError) as exc:
-        # warcio and zlib/gzip raise these for truncated members and garbage between records.
+    except (ArchiveLoadFailed, EOFError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        # Hostile bytes: warcio and zlib raise these for truncated members, garbage between records and
+        # records with missing headers. The archive ends here; what was read before is kept.
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         yield _skipped(f"{name}@{offset}", f"{name}: corrupt WARC data after offset {offset} ({reason})")
 

@@ -1,0 +1,175 @@
+"""Batch scanning: mixed inputs, the store, resuming after kill -9, parallel results equal serial ones."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+CLAIM = "Our stem cell capsules have no side effects. Book now: only 3 spots left!"
+CLEAN = "We treat knee pain with physiotherapy and exercise."
+WARNING = "Avoid clinics that sell stem cell pills; there is no evidence they work."
+
+
+def write_warc(path: Path, pages: list[str], *, corrupt_tail: bool = False) -> None:
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    for number, page in enumerate(pages):
+        body = f"<html><body><article><p>{page}</p></article></body></html>".encode()
+        headers = StatusAndHeaders(
+            "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+        )
+        record = writer.create_warc_record(
+            f"https://clinic{number % 3}.example/page{number}",
+            "response",
+            payload=io.BytesIO(body),
+            http_headers=headers,
+        )
+        writer.write_record(record)
+    image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
+    writer.write_record(
+        writer.create_warc_record(
+            "https://clinic0.example/x.png", "response", payload=io.BytesIO(b"\x89PNG"), http_headers=image
+        )
+    )
+    data = buffer.getvalue()
+    if corrupt_tail:
+        data += gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 9999\r\n\r\ntruncated")[
+            :40
+        ]
+    path.write_bytes(data)
+
+
+@pytest.fixture()
+def mixed_batch(tmp_path: Path) -> list[str]:
+    lines = tmp_path / "docs.jsonl.gz"
+    rows = [
+        {"id": f"j{i}", "text": [CLAIM, CLEAN, WARNING][i % 3], "url": f"https://j{i % 4}.example/"}
+        for i in range(12)
+    ]
+    lines.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in rows).encode()))
+    write_warc(tmp_path / "crawl.warc.gz", [CLAIM, CLEAN, WARNING, CLAIM], corrupt_tail=True)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a.txt").write_text(CLAIM)
+    (folder / "b.bin").write_bytes(b"\x00\xff" * 50)
+    (folder / "c.txt").write_bytes(b"")
+    (folder / "d.txt").write_bytes(
+        "Nuestras cápsulas de células madre no tienen efectos secundarios.".encode("latin-1")
+    )
+    return [str(lines), str(tmp_path / "crawl.warc.gz"), str(folder)]
+
+
+def reports_of(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def test_mixed_batch_into_a_store(cli, mixed_batch: list[str], tmp_path: Path) -> None:
+    db = tmp_path / "scan.sqlite"
+    result = cli("scan", *mixed_batch, "--db", str(db), "--jobs", "1")
+    reports = reports_of(result.stdout)
+    assert result.exit_code == 1
+    assert (
+        len(reports) == 12 + 4 + 1 + 4
+    )  # JSONL lines, WARC pages (image skipped), corrupt tail, folder files
+    skipped = {r["source"].rsplit("/", 1)[-1]: r["error"] for r in reports if r["verdict"] == "skipped"}
+    assert any("corrupt WARC" in e for e in skipped.values())
+    assert "binary" in skipped["b.bin"] and "empty" in skipped["c.txt"]
+    latin = next(r for r in reports if r["source"].endswith("d.txt"))
+    assert latin["verdict"] == "flagged" and latin["lang"] == "es"
+    warc = [r for r in reports if "#urn:uuid:" in r["source"]]
+    assert [r["url"] for r in warc] == [f"https://clinic{i % 3}.example/page{i}" for i in range(4)]
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT doc_key) FROM documents").fetchone() == (21, 21)
+        assert (
+            con.execute(
+                "SELECT count(*) FROM documents WHERE verdict='skipped' AND error IS NULL"
+            ).fetchone()[0]
+            == 0
+        )
+    again = cli("scan", *mixed_batch, "--db", str(db), "--jobs", "1")
+    assert reports_of(again.stdout) == []  # everything was stored already
+
+
+def test_parallel_results_equal_serial(cli, mixed_batch: list[str]) -> None:
+    serial = reports_of(cli("scan", *mixed_batch, "--jobs", "1").stdout)
+    parallel = reports_of(cli("scan", *mixed_batch, "--jobs", "2").stdout)
+    assert serial == parallel
+
+
+def test_csv_output(cli, mixed_batch: list[str], tmp_path: Path) -> None:
+    out = tmp_path / "findings.csv"
+    assert cli("scan", *mixed_batch, "--format", "csv", "--out", str(out), "--jobs", "1").exit_code == 1
+    header, *rows = out.read_text(encoding="utf-8").splitlines()
+    assert header.startswith("id,url,source,verdict,category,severity,context")
+    assert any(",risk_free,high,asserted," in row for row in rows)
+
+
+def test_report_from_store(cli, mixed_batch: list[str], tmp_path: Path) -> None:
+    db = tmp_path / "scan.sqlite"
+    cli("scan", *mixed_batch, "--db", str(db), "--jobs", "1")
+    by_domain = cli("report", str(db), "--by", "domain")
+    assert by_domain.exit_code == 0 and "clinic0.example" in by_domain.stdout
+    assert "risk_free" in cli("report", str(db), "--by", "rule").stdout
+    stored = reports_of(cli("report", str(db), "--format", "jsonl").stdout)
+    assert len(stored) == 21 and all("verdict" in r for r in stored)
+
+
+def test_glob_filters_folder_files(cli, mixed_batch: list[str]) -> None:
+    reports = reports_of(cli("scan", mixed_batch[2], "--glob", "*.txt", "--jobs", "1").stdout)
+    assert sorted(r["source"].rsplit("/", 1)[-1] for r in reports) == ["a.txt", "c.txt", "d.txt"]
+
+
+def test_killed_scan_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
+    lines = tmp_path / "many.jsonl"
+    texts = [CLAIM, CLEAN, WARNING]
+    count = 2000
+    with lines.open("w") as handle:
+        for i in range(count):
+            handle.write(json.dumps({"id": f"d{i}", "text": f"{texts[i % 3]} Page {i}. " * 8}) + "\n")
+    db = tmp_path / "scan.sqlite"
+    command = [
+        sys.executable,
+        "-m",
+        "claimcheck",
+        "scan",
+        str(lines),
+        "--db",
+        str(db),
+        "--jobs",
+        "2",
+        "--no-progress",
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    deadline = time.monotonic() + 120
+    stored = 0
+    while time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.2)
+        if db.exists():
+            with sqlite3.connect(db, timeout=5) as con:  # a reader mid-run: WAL keeps this safe
+                stored = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+            if stored > 0:
+                break
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert 0 < stored < count, "the scan should have been killed mid-run"
+    subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
+    with sqlite3.connect(db) as con:
+        total, distinct = con.execute("SELECT count(*), count(DISTINCT doc_key) FROM documents").fetchone()
+        ids = {row[0] for row in con.execute("SELECT id FROM documents")}
+    assert total == distinct == count
+    assert ids == {f"d{i}" for i in range(count)}
