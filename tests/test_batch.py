@@ -173,3 +173,17 @@ def test_killed_scan_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
         ids = {row[0] for row in con.execute("SELECT id FROM documents")}
     assert total == distinct == count
     assert ids == {f"d{i}" for i in range(count)}
+
+
+def test_dask_local_cluster_gives_the_same_reports(cli, mixed_batch: list[str]) -> None:
+    pytest.importorskip("distributed")
+    local = reports_of(cli("scan", *mixed_batch, "--jobs", "1").stdout)
+    on_dask = cli("scan", *mixed_batch, "--dask", "local")
+    assert on_dask.exit_code == 1
+    assert reports_of(on_dask.stdout) == local
+
+
+def test_unreachable_dask_scheduler_is_one_line(cli, mixed_batch: list[str]) -> None:
+    pytest.importorskip("distributed")
+    result = cli("scan", mixed_batch[2], "--dask", "tcp://127.0.0.1:1")
+    assert result.exit_code == 2 and "cannot reach" in result.stderr

@@ -100,8 +100,11 @@ def _ordered_window(
 
 
 def _pool_map(spec: CheckerSpec, docs: Iterable[Document], jobs: int) -> Iterator[Report]:
-    # fork shares the parent's imported modules (fast start); each worker still builds its own pipelines.
+    global _WORKER
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork" and (_WORKER is None or _WORKER[0] != spec):
+        # Forked workers inherit these compiled pipelines and lemma tables instead of building their own.
+        _WORKER = (spec, spec.build().warm())
     pool = multiprocessing.get_context(method).Pool(processes=jobs)
     try:
         yield from _ordered_window(
@@ -129,7 +132,7 @@ def _dask_map(spec: CheckerSpec, docs: Iterable[Document], address: str) -> Iter
         else None
     )
     try:
-        with Client(cluster if cluster is not None else address) as client:
+        with Client(cluster if cluster is not None else address, timeout="10s") as client:
             workers = max(1, len(client.scheduler_info().get("workers", {})))
             yield from _ordered_window(
                 lambda chunk: client.submit(check_chunk, spec, chunk, pure=False),
@@ -137,7 +140,7 @@ def _dask_map(spec: CheckerSpec, docs: Iterable[Document], address: str) -> Iter
                 docs,
                 workers * WINDOW_PER_JOB,
             )
-    except OSError as exc:
+    except (OSError, TimeoutError) as exc:
         from claimcheck.errors import ClaimcheckError
 
         raise ClaimcheckError(f"--dask {address}: cannot reach the cluster ({exc})") from None

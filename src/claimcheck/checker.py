@@ -39,6 +39,12 @@ class Checker:
         self.max_chars = max_chars
         self._pipelines: dict[str, Language] = {}
 
+    def warm(self) -> Checker:
+        """Build every language's pipeline now (forked workers then inherit them ready to use)."""
+        for lang in self.ruleset.langs:
+            self.pipeline(lang)
+        return self
+
     def pipeline(self, lang: str) -> Language:
         if lang not in self._pipelines:
             self._pipelines[lang] = build_pipeline(lang, self.ruleset)

@@ -29,16 +29,15 @@ class Lexicon:
             else:
                 bucket.append(form)
         # Rule authors may write "celula" for "célula" and tables are case-sensitive: alias folded lemmas.
+        # Most entries are plain lower-case ASCII and need no alias; fold() only runs on the others.
         self.lemma_alias: dict[str, list[str]] = {}
         for lemma in self.forms:
-            folded = fold(lemma)
-            if folded != lemma:
-                self.lemma_alias.setdefault(folded, []).append(lemma)
+            if not (lemma.isascii() and lemma.islower()):
+                self.lemma_alias.setdefault(fold(lemma), []).append(lemma)
         self.form_alias: dict[str, list[str]] = {}
         for form in table:
-            folded = fold(form)
-            if folded != form:
-                self.form_alias.setdefault(folded, []).append(form)
+            if not (form.isascii() and form.islower()):
+                self.form_alias.setdefault(fold(form), []).append(form)
 
     def lemmas_of(self, word: str) -> set[str]:
         """Raw table lemmas for a folded word, whether it is written as a lemma or as a form."""

@@ -165,14 +165,20 @@ def _longest_only(spans: list[Span]) -> list[Span]:
 
 
 def _drop_contained(findings: list[Span], rules: dict[str, Rule]) -> list[Span]:
-    """Within a category, a finding inside another one adds nothing: keep the wider, then the more severe."""
+    """Within a category, a finding inside another one adds nothing: keep the wider, then the more severe.
 
-    def strength(s: Span) -> tuple[int, int]:
-        return (s.end - s.start, SEVERITIES[rules[s._.rule].severity])
-
+    One sweep per category, sorted by start: a span is contained exactly when an earlier kept span of
+    its category reaches as far (every earlier span starts no later).
+    """
+    ordered = sorted(
+        findings,
+        key=lambda s: (s.label_, s.start, -s.end, -SEVERITIES[rules[s._.rule].severity]),
+    )
     kept: list[Span] = []
-    for span in sorted(findings, key=strength, reverse=True):
-        if any(k.label_ == span.label_ and k.start <= span.start and span.end <= k.end for k in kept):
+    reach: dict[str, int] = {}
+    for span in ordered:
+        if reach.get(span.label_, -1) >= span.end:
             continue
         kept.append(span)
+        reach[span.label_] = max(reach.get(span.label_, -1), span.end)
     return sorted(kept, key=lambda s: (s.start, s.end, s._.rule))
