@@ -74,7 +74,7 @@ def main(extra: list[str]) -> None:
                 *[f"{result.per_category[c].f1:.2f}" for c in CATEGORIES],
             )
         table.add_section()
-    Console().print(table)
+    Console(width=200).print(table)
 
 
 if __name__ == "__main__":
