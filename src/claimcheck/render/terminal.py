@@ -157,22 +157,19 @@ def _table(findings: list[Finding]) -> Table:
     table = Table(title="findings", title_justify="left", show_lines=True, expand=True)
     table.add_column("#", justify="right", style="dim", no_wrap=True)
     table.add_column("category", no_wrap=True)
-    table.add_column("sev", no_wrap=True)
     table.add_column("matched", ratio=2)
-    table.add_column("context", ratio=1, min_width=10)
+    table.add_column("context", min_width=12, no_wrap=True)
     table.add_column("why it is a red flag", ratio=4)
     for number, f in enumerate(findings, start=1):
+        category = Text(f.category, style=CATEGORY_STYLES[f.category] if f.asserted else MUTED)
+        category.append(f"\n{f.severity}", style="dim")
         context = Text(f.context, style="bold red" if f.asserted else "green")
         if f.cue:
             context.append(f"\ncue: {f.cue}", style="dim")
+        matched = Text(f.text)
+        if f.evidence:
+            matched.append(f"\n+ {f.evidence}", style="dim")
         why = Text(f.message)
-        why.append(f"\n{f.reference}", style="dim link " + f.reference)
-        table.add_row(
-            str(number),
-            Text(f.category, style=CATEGORY_STYLES[f.category] if f.asserted else MUTED),
-            f.severity,
-            Text(f.text) + (Text(f"\n+ {f.evidence}", style="dim") if f.evidence else Text("")),
-            context,
-            why,
-        )
+        why.append(f"\n{f.reference}", style="dim")
+        table.add_row(str(number), category, matched, context, why)
     return table
