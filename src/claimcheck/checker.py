@@ -19,6 +19,8 @@ from claimcheck.nlp.sentences import TEXT_KEY, doc_text, sentence_chars
 from claimcheck.rules import RuleSet, load_rules
 from claimcheck.sources.document import DEFAULT_MAX_CHARS, Document, prepare
 
+RECYCLE_AFTER_STRINGS = 200_000  # about 25 MB of strings: rebuilding the pipeline costs well under a second
+
 
 class Checker:
     """Loads the rule packs once and checks any number of texts.
@@ -38,6 +40,7 @@ class Checker:
         validate_patterns(self.ruleset)
         self.max_chars = max_chars
         self._pipelines: dict[str, Language] = {}
+        self._base_strings: dict[str, int] = {}
 
     def warm(self) -> Checker:
         """Build every language's pipeline now (forked workers then inherit them ready to use)."""
@@ -47,8 +50,16 @@ class Checker:
 
     def pipeline(self, lang: str) -> Language:
         if lang not in self._pipelines:
-            self._pipelines[lang] = build_pipeline(lang, self.ruleset)
+            nlp = build_pipeline(lang, self.ruleset)
+            self._pipelines[lang] = nlp
+            self._base_strings[lang] = len(nlp.vocab.strings)
         return self._pipelines[lang]
+
+    def _recycle_if_grown(self, lang: str) -> None:
+        """Web text (ids, URLs, tracking codes) adds vocabulary strings without bound; start afresh instead."""
+        nlp = self._pipelines.get(lang)
+        if nlp is not None and len(nlp.vocab.strings) - self._base_strings[lang] > RECYCLE_AFTER_STRINGS:
+            del self._pipelines[lang]
 
     def check_text(
         self,
@@ -94,6 +105,7 @@ class Checker:
             doc.user_data[TEXT_KEY] = seg_text
             doc._.voice = voice
             findings += self._findings(nlp(doc), seg.start)
+            self._recycle_if_grown(str(nlp.lang))
         report.findings = findings
 
     def _findings(self, doc: Doc, offset: int) -> list[Finding]:

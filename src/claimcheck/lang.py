@@ -33,12 +33,8 @@ class Segment:
 
 
 def scores(text: str) -> dict[str, int]:
-    counts = dict.fromkeys(SUPPORTED, 0)
-    for word in _WORD.findall(text.lower()):
-        for lang in SUPPORTED:
-            if word in _STOPWORDS[lang]:
-                counts[lang] += 1
-    return counts
+    words = _WORD.findall(text.lower())
+    return {lang: sum(map(_STOPWORDS[lang].__contains__, words)) for lang in SUPPORTED}
 
 
 def detect(text: str, default: str = "en") -> str:

@@ -152,11 +152,11 @@ class RuleSet:
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
     def get(self, rule_id: str) -> Rule | ContextRule | None:
-        items: list[Rule | ContextRule] = [*self.rules, *self.context_rules]
-        for item in items:
-            if item.id == rule_id:
-                return item
-        return None
+        index = self.__dict__.get("_index")
+        if index is None or len(index) != len(self.rules) + len(self.context_rules):
+            items: list[Rule | ContextRule] = [*self.rules, *self.context_rules]
+            index = self.__dict__["_index"] = {item.id: item for item in items}
+        return index.get(rule_id)
 
     def for_lang(self, lang: str) -> tuple[list[Rule], list[ContextRule]]:
         return (
