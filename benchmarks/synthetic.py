@@ -51,6 +51,85 @@ NEUTRAL_ES = [
 ]
 
 
+_SUBJECTS_EN = [
+    "Our front desk",
+    "The recovery room",
+    "Every patient file",
+    "The new wing",
+    "Our nursing team",
+    "The billing office",
+    "A typical follow-up visit",
+    "The imaging suite",
+    "Our physiotherapist",
+    "The waiting area",
+    "Each consultation",
+    "The lab courier",
+    "Our medical director",
+]
+_VERBS_EN = ["reviews", "schedules", "documents", "prepares", "explains", "coordinates", "updates", "checks"]
+_OBJECTS_EN = [
+    "insurance paperwork",
+    "appointment reminders",
+    "post-operative instructions",
+    "parking validation",
+    "medication lists",
+    "blood pressure readings",
+    "translation services",
+    "referral letters",
+    "x-ray results",
+    "dietary questions",
+    "travel documents",
+    "discharge summaries",
+]
+_TAILS_EN = [
+    "before noon",
+    "within two business days",
+    "in English and French",
+    "during the first visit",
+    "at no extra charge",
+    "through the patient portal",
+    "on weekdays",
+    "for returning patients",
+]
+_SUBJECTS_ES = [
+    "Nuestra recepción",
+    "La sala de recuperación",
+    "El equipo de enfermería",
+    "La oficina de cobros",
+    "Cada consulta",
+    "El área de imagen",
+    "Nuestro fisioterapeuta",
+    "La nueva ala",
+]
+_VERBS_ES = ["revisa", "programa", "documenta", "prepara", "explica", "coordina", "actualiza"]
+_OBJECTS_ES = [
+    "los trámites del seguro",
+    "los recordatorios de cita",
+    "las indicaciones postoperatorias",
+    "las listas de medicamentos",
+    "los resultados de radiografía",
+    "las cartas de referencia",
+]
+_TAILS_ES = [
+    "antes del mediodía",
+    "en dos días hábiles",
+    "durante la primera visita",
+    "sin costo adicional",
+    "a través del portal",
+    "entre semana",
+]
+
+
+def _varied(rng: random.Random, spanish: bool) -> str:
+    """Ordinary page prose with varied vocabulary, so the tokenizer's cache does not flatter it."""
+    if spanish:
+        parts = (_SUBJECTS_ES, _VERBS_ES, _OBJECTS_ES, _TAILS_ES)
+    else:
+        parts = (_SUBJECTS_EN, _VERBS_EN, _OBJECTS_EN, _TAILS_EN)
+    words = [rng.choice(p) for p in parts]
+    return f"{words[0]} {words[1]} {words[2]} {words[3]} (room {rng.randint(1, 400)}, ext. {rng.randint(100, 9999)})."
+
+
 def _noise(rng: random.Random) -> str:
     token = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(10))
     return rng.choice(
@@ -66,10 +145,18 @@ def page(rng: random.Random, spanish: bool, paragraphs: int = 12) -> str:
     claims, warnings, neutral = (
         (CLAIMS_ES, WARNINGS_ES, NEUTRAL_ES) if spanish else (CLAIMS_EN, WARNINGS_EN, NEUTRAL_EN)
     )
+    # A clinic page is mostly ordinary prose: about one paragraph in ten carries claims, one in ten warns.
     blocks = []
     for _ in range(paragraphs):
-        pool = rng.choice([claims, warnings, neutral, neutral, neutral])
-        sentences = [rng.choice(pool) for _ in range(rng.randint(2, 5))] + [_noise(rng)]
+        kind = rng.random()
+        if kind < 0.1:
+            sentences = [rng.choice(claims) for _ in range(rng.randint(1, 3))]
+        elif kind < 0.2:
+            sentences = [rng.choice(warnings) for _ in range(rng.randint(1, 2))]
+        else:
+            sentences = [rng.choice(neutral)]
+        sentences += [_varied(rng, spanish) for _ in range(rng.randint(2, 4))] + [_noise(rng)]
+        rng.shuffle(sentences)
         blocks.append(" ".join(sentences))
     return "\n\n".join(blocks)
 

@@ -41,7 +41,8 @@ def _finding(
         end=len(text),
         text=text,
         context=context,
-        message=message or f"A {category.replace('_', ' ')} claim: a red flag for an unproven stem-cell offer.",
+        message=message
+        or f"A {category.replace('_', ' ')} claim: a red flag for an unproven stem-cell offer.",
         cue=cue,
         sentence=sentence,
         reference=reference,
@@ -230,7 +231,10 @@ def main(argv: list[str]) -> int:
         if not argv or browser is None:
             if keep is None:
                 print(html_path.read_text(encoding="utf-8"))
-            print("no screenshot: " + ("no PNG path given" if not argv else "no Chromium found"), file=sys.stderr)
+            print(
+                "no screenshot: " + ("no PNG path given" if not argv else "no Chromium found"),
+                file=sys.stderr,
+            )
             return 0
         screenshot(html_path, Path(argv[0]), browser)
         print(f"wrote {argv[0]}")

@@ -187,3 +187,84 @@ def test_unreachable_dask_scheduler_is_one_line(cli, mixed_batch: list[str]) -> 
     pytest.importorskip("distributed")
     result = cli("scan", mixed_batch[2], "--dask", "tcp://127.0.0.1:1")
     assert result.exit_code == 2 and "cannot reach" in result.stderr
+
+
+HOSTILE = (
+    "Our stem cell capsules have no side effects <script>alert(1)</script> "
+    "<img src=x onerror=alert(2)> and cure autism, ALS and diabetes."
+)
+
+
+def _hostile_store(cli, tmp_path: Path) -> Path:
+    lines = tmp_path / "hostile.jsonl"
+    lines.write_text(
+        json.dumps({"id": "<b>evil</b>", "text": HOSTILE, "url": "javascript:alert(3)"})
+        + "\n"
+        + json.dumps({"id": "ok", "text": CLAIM, "url": "https://clinic.example/a"})
+        + "\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "h.sqlite"
+    cli("scan", str(lines), "--db", str(db), "--jobs", "1")
+    return db
+
+
+def test_report_html_escapes_scanned_text(cli, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    result = cli("report", str(_hostile_store(cli, tmp_path)), "--html", str(out))
+    assert result.exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page and "<img src=x" not in page and "<b>evil" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'href="javascript:' not in page
+    assert "<mark" in page and "clinic.example" in page
+
+
+def test_report_html_renders_in_headless_chromium(cli, tmp_path: Path) -> None:
+    import shutil
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if browser is None:
+        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+    out = tmp_path / "report.html"
+    cli("report", str(_hostile_store(cli, tmp_path)), "--html", str(out))
+    shot = tmp_path / "report.png"
+    subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={shot}",
+            "--window-size=1280,1600",
+            out.as_uri(),
+        ],
+        check=False,
+        capture_output=True,
+        timeout=120,
+    )
+    assert shot.exists() and shot.stat().st_size > 10_000
+    dom = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            f"--user-data-dir={tmp_path / 'profile2'}",
+            "--dump-dom",
+            out.as_uri(),
+        ],
+        check=False,
+        capture_output=True,
+        timeout=120,
+        text=True,
+    ).stdout
+    assert "Pages by risk" in dom or "pages" in dom.lower()
+    assert "<script>alert(1)" not in dom  # the payload is text in the rendered DOM, never an element

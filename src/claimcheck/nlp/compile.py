@@ -17,9 +17,13 @@ from claimcheck.rules.model import ContextRule, MatchSpec, Origin, Rule, RuleSet
 from claimcheck.textnorm import fold
 
 MAX_TERM_VARIANTS = 4000
-# Words too frequent to be a good anchor for a token pattern.
+# Words too frequent to be a good anchor for a token pattern: punctuation, function words, and the
+# vocabulary every stem-cell page uses. A pattern is indexed under its required word with fewest of these.
 _COMMON = frozenset(
-    "no not zero without over than and or the a an of to in for with de la el en los las sin con y o que".split()
+    ", . : ; - ' \" ( ) / & ! ? the a an and or of to in for with on at by is are be it this that no not zero without "
+    "over than de la el los las un una en y o que se con sin por para es son mas cada muy su sus al del lo le "
+    "cells cell stem treatment treatments therapy patients patient results recovery celulas celula madre "
+    "tratamiento terapia pacientes paciente resultados resultado recuperacion".split()
 )
 _STRING_ATTRS = {"NORM", "LOWER", "ORTH", "TEXT"}
 
@@ -118,7 +122,7 @@ class SpecCompiler:
         if not candidates:
             self.unanchored = True
             return
-        best = min(candidates, key=lambda words: (sum(w in _COMMON or len(w) < 3 for w in words), len(words)))
+        best = min(candidates, key=lambda words: (sum(w in _COMMON for w in words), len(words)))
         self.anchors.add("anchor", [Doc(self.vocab, words=[w]) for w in best])
 
 

@@ -688,7 +688,8 @@ def _page_section(page: _Page) -> Iterator[str]:
             if item.message:
                 yield f'<p class="message">{_e(item.message)}</p>\n'
             if item.reference:
-                yield f'<p class="ref">Reference: {_link(item.reference, item.reference)}</p>\n'
+                note = "" if _http_url(item.reference) else ' <span class="muted">(not a web link)</span>'
+                yield f'<p class="ref">Reference: {_link(item.reference, item.reference)}{note}</p>\n'
             yield "</li>\n"
         yield "</ol>\n"
     else:
