@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from spacy.matcher import Matcher, PhraseMatcher
@@ -28,8 +29,21 @@ _COMMON = frozenset(
 _STRING_ATTRS = {"NORM", "LOWER", "ORTH", "TEXT"}
 
 
+@dataclass
+class PatternGroup:
+    """One token pattern with its own Matcher, run only in windows around its anchor words."""
+
+    matcher: Matcher
+    reach: int | None  # longest match in tokens; None when a "+"/"*" makes it unbounded
+
+
 class SpecCompiler:
-    """Adds MatchSpecs to one PhraseMatcher (on NORM, i.e. folded text) and one Matcher."""
+    """Adds MatchSpecs to one PhraseMatcher (on NORM, i.e. folded text) and to token-pattern Matchers.
+
+    Token patterns are the slow part of a spaCy pipeline. Each pattern gets its own Matcher, keyed in
+    `anchors` under its rarest required word: text is scanned by the PhraseMatcher (hash look-ups), and
+    a pattern's Matcher only looks at a few tokens around its own anchors.
+    """
 
     def __init__(
         self, vocab: Vocab, lang: str, make_doc: Callable[[str], Doc], *, expand: bool = True
@@ -37,10 +51,10 @@ class SpecCompiler:
         self.vocab, self.lang, self.make_doc = vocab, lang, make_doc
         self.expand = expand  # False: check patterns only, without loading the lemma tables
         self.phrases = PhraseMatcher(vocab, attr="NORM")
-        self.patterns = Matcher(vocab, validate=True)
-        self.anchors = PhraseMatcher(vocab, attr="NORM")
-        self.unanchored = False  # a token pattern with no literal word: the Matcher runs on every text
-        self.max_pattern_length: int | None = 0  # None: some pattern is unbounded ("+", "*")
+        self.patterns = Matcher(vocab, validate=True)  # all patterns together, for sentence-sized scopes
+        self.anchors = PhraseMatcher(vocab, attr="NORM")  # key "g<index>" -> groups[index]
+        self.groups: list[PatternGroup] = []
+        self.unanchored: list[PatternGroup] = []  # no literal word at all: run on the whole text
 
     def add(self, key: str, spec: MatchSpec, origin: Origin, rule_id: str) -> None:
         phrase_docs = [self.make_doc(p) for p in spec.phrases]
@@ -51,13 +65,26 @@ class SpecCompiler:
             compiled = [self._token(t, origin, rule_id) for t in pattern]
             try:
                 self.patterns.add(key, [compiled])
+                group = PatternGroup(Matcher(self.vocab), _reach(compiled))
+                group.matcher.add(key, [compiled])
             except Exception as exc:  # spaCy raises several types for a malformed pattern
                 first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 raise RuleError(
                     origin.path, origin.line, rule_id, f"bad token pattern: {first_line}"
                 ) from None
-            self._add_anchor(key, compiled)
-            self._note_length(compiled)
+            anchor = _anchor_words(compiled)
+            if anchor is None:
+                self.unanchored.append(group)
+            else:
+                self.anchors.add(f"g{len(self.groups)}", [Doc(self.vocab, words=[w]) for w in anchor])
+                self.groups.append(group)
+
+    def _norm(self, word: str) -> str:
+        """A literal's NORM as the tokenizer gives it: folded, and with spaCy's own norms ("—" is "-")."""
+        if not self.expand:  # validation only: no real tokenizer behind make_doc
+            return fold(word)
+        doc = self.make_doc(word)
+        return doc[0].norm_ if len(doc) == 1 and doc[0].norm_ else fold(word)
 
     def _term_docs(self, terms: Iterable[str], origin: Origin, rule_id: str) -> list[Doc]:
         docs: list[Doc] = []
@@ -87,43 +114,38 @@ class SpecCompiler:
                 out["NORM"] = {"IN": sorted(set().union(*forms.values()))}
             elif name in _STRING_ATTRS and isinstance(value, dict) and "REGEX" in value:
                 out["NORM"] = value  # a regular expression over the folded word
-            elif name in _STRING_ATTRS:  # all literal words compare folded, whatever attribute was named
-                strings = [fold(s) for s in _strings(value, origin, rule_id)]
+            elif name in _STRING_ATTRS:  # all literal words compare as NORM, whatever attribute was named
+                strings = [self._norm(s) for s in _strings(value, origin, rule_id)]
                 out["NORM"] = strings[0] if isinstance(value, str) else {"IN": strings}
             else:
                 out[attr] = value
         return out
 
-    def _note_length(self, pattern: list[dict[str, Any]]) -> None:
-        if self.max_pattern_length is None:
-            return
-        length = 0
-        for token in pattern:
-            op = str(token.get("OP", "1"))
-            bound = re.fullmatch(r"\{(\d*),?(\d*)\}", op)
-            if op in ("+", "*") or (bound and op.endswith(",}")):
-                self.max_pattern_length = None
-                return
-            length += int(bound.group(2) or bound.group(1) or 1) if bound else 1
-        self.max_pattern_length = max(self.max_pattern_length, length)
 
-    def _add_anchor(self, key: str, pattern: list[dict[str, Any]]) -> None:
-        """Index the pattern under its rarest required word, so the Matcher runs on few sentences."""
-        candidates: list[list[str]] = []
-        for token in pattern:
-            value = token.get("NORM")
-            if token.get("OP") not in (None, "+", "{1,}") or value is None:
-                continue
-            words = (
-                [value] if isinstance(value, str) else value.get("IN", []) if isinstance(value, dict) else []
-            )
-            if words:
-                candidates.append(words)
-        if not candidates:
-            self.unanchored = True
-            return
-        best = min(candidates, key=lambda words: (sum(w in _COMMON for w in words), len(words)))
-        self.anchors.add("anchor", [Doc(self.vocab, words=[w]) for w in best])
+def _reach(pattern: list[dict[str, Any]]) -> int | None:
+    length = 0
+    for token in pattern:
+        op = str(token.get("OP", "1"))
+        bound = re.fullmatch(r"\{(\d*),?(\d*)\}", op)
+        if op in ("+", "*") or (bound and op.endswith(",}")):
+            return None
+        length += int(bound.group(2) or bound.group(1) or 1) if bound else 1
+    return length
+
+
+def _anchor_words(pattern: list[dict[str, Any]]) -> list[str] | None:
+    """The pattern's rarest required literal token (fewest common words, then fewest words)."""
+    candidates: list[list[str]] = []
+    for token in pattern:
+        value = token.get("NORM")
+        if token.get("OP") not in (None, "+", "{1,}") or value is None:
+            continue
+        words = [value] if isinstance(value, str) else value.get("IN", []) if isinstance(value, dict) else []
+        if words:
+            candidates.append(words)
+    if not candidates:
+        return None
+    return min(candidates, key=lambda words: (sum(w in _COMMON for w in words), len(words)))
 
 
 def _strings(value: Any, origin: Origin, rule_id: str) -> list[str]:

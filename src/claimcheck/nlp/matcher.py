@@ -62,34 +62,33 @@ class ClaimMatcher:
         hits: dict[str, list[Span]] = defaultdict(list)
         for match_id, start, end in self.compiler.phrases(doc):
             hits[strings[match_id]].append(doc[start:end])
-        for sent in self._pattern_scopes(doc):
-            for span in self.compiler.patterns(sent, as_spans=True):
-                hits[span.label_].append(span)
+        for span in self._pattern_hits(doc):
+            hits[span.label_].append(span)
         return hits
 
-    def _pattern_scopes(self, doc: Doc) -> list[Span]:
-        """Where token patterns can match: a window around each anchor word, clipped to its sentence.
+    def _pattern_hits(self, doc: Doc) -> list[Span]:
+        """Run each token pattern in a window of its reach around each of its anchors.
 
-        Patterns are short, so scanning max_length tokens either side of an anchor finds every match
-        while the Matcher looks at a fraction of the text.
+        A window may cross a sentence end; matches that do are dropped, since rules speak of sentences.
         """
-        if len(self.compiler.patterns) == 0:
-            return []
-        if self.compiler.unanchored:
-            return [doc[:]]
-        reach = self.compiler.max_pattern_length
-        windows: list[tuple[int, int]] = []
-        for _, start, end in self.compiler.anchors(doc):
-            s_chars = sentence_chars(doc, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
-            sent = doc.char_span(*s_chars, alignment_mode="expand")
-            lo, hi = (sent.start, sent.end) if sent is not None else (0, len(doc))
-            if reach is not None:
-                lo, hi = max(lo, start - reach), min(hi, end + reach)
-            if windows and lo <= windows[-1][1] and hi >= windows[-1][0] and lo >= windows[-1][0]:
-                windows[-1] = (windows[-1][0], max(hi, windows[-1][1]))
+        groups = self.compiler.groups
+        windows: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for key, start, end in self.compiler.anchors(doc):
+            index = int(doc.vocab.strings[key][1:])
+            reach = groups[index].reach
+            lo, hi = (0, len(doc)) if reach is None else (max(0, start - reach), min(len(doc), end + reach))
+            spans = windows[index]
+            if spans and lo <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
             else:
-                windows.append((lo, hi))
-        return [doc[lo:hi] for lo, hi in windows]
+                spans.append((lo, hi))
+        found: list[Span] = []
+        for index, spans in windows.items():
+            for lo, hi in spans:
+                found += groups[index].matcher(doc[lo:hi], as_spans=True)
+        for group in self.compiler.unanchored:
+            found += group.matcher(doc, as_spans=True)
+        return [span for span in found if _one_sentence(doc, span)]
 
     def _apply_rule(self, doc: Doc, rule: Rule, hits: dict[str, list[Span]]) -> list[Span]:
         by_sentence: dict[tuple[int, int], list[Span]] = defaultdict(list)
@@ -127,6 +126,11 @@ class ClaimMatcher:
                 finding._.evidence = evidence
                 out.append(finding)
         return out
+
+
+def _one_sentence(doc: Doc, span: Span) -> bool:
+    _, end = sentence_chars(doc, span.start_char, span.start_char + 1)
+    return span.end_char <= end
 
 
 def _within(spans: list[Span], start_char: int, end_char: int) -> list[Span]:
