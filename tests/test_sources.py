@@ -44,3 +44,29 @@ def test_mixed_pages_are_split_by_language() -> None:
     segs = segments(text)
     assert [s.lang for s in segs] == ["en", "es"]
     assert segs[0].start == 0 and segs[-1].end == len(text)
+
+
+def test_sentence_bounds_handle_spanish_marks_abbreviations_and_lines() -> None:
+    import spacy
+
+    from claimcheck.nlp.sentences import sentence_chars
+
+    text = "Dr. Ruiz treats knees. U.S. clinics vary! ¿Funciona? ¡Sí! See fig. 2.\nA heading\nNext line."
+    doc = spacy.blank("en")(text)
+
+    def sentence(word: str) -> str:
+        start = text.index(word)
+        s, e = sentence_chars(doc, start, start + len(word))
+        return text[s:e]
+
+    assert sentence("Ruiz") == "Dr. Ruiz treats knees."
+    assert sentence("clinics") == "U.S. clinics vary!"
+    assert sentence("Funciona") == "¿Funciona?"
+    assert sentence("Sí") == "¡Sí!"
+    assert sentence("fig") == "See fig. 2."
+    assert sentence("heading") == "A heading"
+
+
+def test_monolingual_page_is_one_segment() -> None:
+    text = "Our clinic treats knees and hips.\n\nThe team is here for you and your family.\n\nGracias."
+    assert [s.lang for s in segments(text)] == ["en"]

@@ -23,6 +23,7 @@ _STOPWORDS = {
 _WORD = re.compile(r"[^\W\d_]+")
 _BLOCK = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*•·]|\d+[.)])\s)")
 MIN_EVIDENCE = 3  # stop-word hits needed before a block overrides the document's language
+MIXED_SHARE = 0.08  # below this share of the other language's stop words, a page is monolingual
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,12 @@ def segments(text: str, lang: str | None = None) -> list[Segment]:
     """
     if lang is not None or not text:
         return [Segment(0, len(text), lang or detect(text))]
-    current = detect(text)
+    counts = scores(text)
+    current = max(SUPPORTED, key=lambda lg: counts[lg])
+    if counts[current] == 0:
+        return [Segment(0, len(text), "en")]
+    if min(counts.values()) < MIXED_SHARE * counts[current]:
+        return [Segment(0, len(text), current)]  # clearly one language: no need to look block by block
     out: list[Segment] = []
     start = 0
     for block_start, block_end in _blocks(text):

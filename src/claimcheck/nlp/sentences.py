@@ -15,31 +15,39 @@ from spacy.tokens import Doc, Span
 
 # Sentence-final punctuation (optionally closed by quotes/brackets) and then space, unless a
 # lower-case letter follows ("U.S. clinics"); or any line break.
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*[ \t]+(?![a-záéíóúüñ])|[ \t]*\n\s*")
-_ABBREVIATIONS = frozenset(
-    [
-        "dr",
-        "dra",
-        "mr",
-        "mrs",
-        "ms",
-        "sr",
-        "sra",
-        "srta",
-        "st",
-        "vs",
-        "etc",
-        "e.g",
-        "i.e",
-        "no",
-        "nº",
-        "fig",
-        "approx",
-        "aprox",
-        "p.ej",
-        "ee.uu",
-        "u.s",
-    ]
+_ABBREVIATIONS = (
+    "dr",
+    "dra",
+    "mr",
+    "mrs",
+    "ms",
+    "sr",
+    "sra",
+    "srta",
+    "st",
+    "vs",
+    "etc",
+    "e.g",
+    "i.e",
+    "no",
+    "fig",
+    "approx",
+    "aprox",
+    "p.ej",
+    "ee.uu",
+    "u.s",
+)
+# Sentence-final punctuation (optionally closed by quotes/brackets) and then space, unless a lower-case
+# letter follows ("U.S. clinics") or the word before a full stop is an abbreviation ("Dr. Ruiz"); or any
+# line break. The abbreviations are fixed-width look-behinds, so the whole scan stays inside the regex engine.
+_NOT_ABBREVIATION = "".join(
+    f"(?<![\\s(]{re.escape(form)})(?<!^{re.escape(form)})"
+    for a in _ABBREVIATIONS
+    for form in {a, a.capitalize(), a.upper()}
+)
+_BOUNDARY = re.compile(
+    rf"(?:[!?…]+|{_NOT_ABBREVIATION}\.+[!?…]*)[\"'”’»)\]]*[ \t]+(?![a-záéíóúüñ])|[ \t]*\n\s*",
+    re.MULTILINE,
 )
 _CACHE_KEY = "claimcheck.sentence_bounds"
 TEXT_KEY = "claimcheck.text"
@@ -51,13 +59,7 @@ def _boundaries(doc: Doc) -> tuple[str, list[int]]:
     if cached is not None:
         return cached
     text = doc.user_data.get(TEXT_KEY) or doc.text  # the checker stores the text it tokenized
-    bounds = [0]
-    for match in _BOUNDARY.finditer(text):
-        if text[match.start()] == ".":
-            word_start = max(text.rfind(" ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
-            if text[word_start : match.start()].lower().strip("(\"'") in _ABBREVIATIONS:
-                continue
-        bounds.append(match.end())
+    bounds = [0, *(match.end() for match in _BOUNDARY.finditer(text))]
     bounds.append(len(text))
     doc.user_data[_CACHE_KEY] = (text, bounds)
     return text, bounds
