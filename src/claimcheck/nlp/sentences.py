@@ -40,13 +40,14 @@ _ABBREVIATIONS = (
 # Sentence-final punctuation (optionally closed by quotes/brackets) and then space, unless a lower-case
 # letter follows ("U.S. clinics") or the word before a full stop is an abbreviation ("Dr. Ruiz"); or any
 # line break. The abbreviations are fixed-width look-behinds, so the whole scan stays inside the regex engine.
+# Checked right after a full stop is consumed, so the look-behinds only run at full stops.
 _NOT_ABBREVIATION = "".join(
-    f"(?<![\\s(]{re.escape(form)})(?<!^{re.escape(form)})"
+    f"(?<![\\s(]{re.escape(form)}\\.)(?<!^{re.escape(form)}\\.)"
     for a in _ABBREVIATIONS
-    for form in {a, a.capitalize(), a.upper()}
+    for form in sorted({a, a.capitalize(), a.upper()})
 )
 _BOUNDARY = re.compile(
-    rf"(?:[!?…]+|{_NOT_ABBREVIATION}\.+[!?…]*)[\"'”’»)\]]*[ \t]+(?![a-záéíóúüñ])|[ \t]*\n\s*",
+    rf"(?:[!?…]+|\.{_NOT_ABBREVIATION}\.*[!?…]*)[\"'”’»)\]]*[ \t]+(?![a-záéíóúüñ])|[ \t]*\n\s*",
     re.MULTILINE,
 )
 _CACHE_KEY = "claimcheck.sentence_bounds"
