@@ -268,3 +268,36 @@ def test_report_html_renders_in_headless_chromium(cli, tmp_path: Path) -> None:
     ).stdout
     assert "Pages by risk" in dom or "pages" in dom.lower()
     assert "<script>alert(1)" not in dom  # the payload is text in the rendered DOM, never an element
+
+
+def test_truncated_gzip_and_huge_pages_do_not_stop_a_batch(cli, tmp_path: Path) -> None:
+    rows = "".join(json.dumps({"id": f"t{i}", "text": CLAIM}) + "\n" for i in range(50)).encode()
+    broken = tmp_path / "cut.jsonl.gz"
+    broken.write_bytes(gzip.compress(rows)[:-30])  # the member's tail is missing
+    huge = tmp_path / "huge.txt"
+    huge.write_text(CLEAN + " " + ("filler words " * 120_000) + CLAIM, encoding="utf-8")
+    reports = reports_of(cli("scan", str(broken), str(huge), "--jobs", "1").stdout)
+    cut = [r for r in reports if r["source"].startswith(str(broken))]
+    assert cut[-1]["verdict"] == "skipped" and "unreadable" in cut[-1]["error"]
+    assert all(r["verdict"] == "flagged" for r in cut[:-1])
+    big = next(r for r in reports if r["source"] == str(huge))
+    assert big["truncated"] is True and big["verdict"] == "clean"  # the claim lies past the cap
+
+
+def test_interrupted_scan_says_how_to_resume(tmp_path: Path) -> None:
+    lines = tmp_path / "many.jsonl"
+    with lines.open("w") as handle:
+        for i in range(3000):
+            handle.write(json.dumps({"id": f"d{i}", "text": f"{CLAIM} Page {i}. " * 8}) + "\n")
+    db = tmp_path / "scan.sqlite"
+    command = [sys.executable, "-m", "claimcheck", "scan", str(lines), "--db", str(db), "--jobs", "1", "--no-progress"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not db.exists():
+        time.sleep(0.1)
+    time.sleep(1.5)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "run the same command again to resume" in err
+    assert "Traceback" not in err

@@ -8,7 +8,7 @@ from charset_normalizer import from_bytes
 
 from claimcheck.errors import InputError
 
-_CONTROL = set(range(0, 9)) | {11, 12} | set(range(14, 32)) | {127}
+_CONTROL = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
 SNIFF_BYTES = 4096
 
 
@@ -19,7 +19,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in head:
         return True
-    control = sum(1 for b in head if b in _CONTROL)
+    control = len(head) - len(head.translate(None, _CONTROL))  # counted in C, not byte by byte
     return control / len(head) > 0.05
 
 
