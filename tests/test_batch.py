@@ -290,7 +290,18 @@ def test_interrupted_scan_says_how_to_resume(tmp_path: Path) -> None:
         for i in range(3000):
             handle.write(json.dumps({"id": f"d{i}", "text": f"{CLAIM} Page {i}. " * 8}) + "\n")
     db = tmp_path / "scan.sqlite"
-    command = [sys.executable, "-m", "claimcheck", "scan", str(lines), "--db", str(db), "--jobs", "1", "--no-progress"]
+    command = [
+        sys.executable,
+        "-m",
+        "claimcheck",
+        "scan",
+        str(lines),
+        "--db",
+        str(db),
+        "--jobs",
+        "1",
+        "--no-progress",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not db.exists():

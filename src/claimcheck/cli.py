@@ -371,6 +371,188 @@ def _summary(store: Any, by: ReportBy, limit: int) -> Table:
     return table
 
 
+def _byte_size(text: str) -> int:
+    """ "10MB", "500k", "2000000" -> bytes."""
+    units = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
+    number = text.strip().lower().rstrip("s")
+    digits = number.rstrip("kmgb")
+    try:
+        return int(float(digits) * units[number[len(digits) :]])
+    except (ValueError, KeyError):
+        raise ClaimcheckError(f"--max-bytes {text}: use a size such as 10MB, 500k or 2000000") from None
+
+
+@app.command()
+def audit(
+    url: Annotated[str, typer.Argument(help="The site's start page (http or https).")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Audit folder: WARC evidence, store, report, manifest.")
+    ],
+    depth: Annotated[int, typer.Option("--depth", help="Links to follow from the start page.")] = 2,
+    max_pages: Annotated[int, typer.Option("--max-pages", help="Stop after this many pages.")] = 200,
+    delay: Annotated[float, typer.Option("--delay", help="Seconds between requests.")] = 1.0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds before a slow response is given up.")
+    ] = 20.0,
+    max_bytes: Annotated[
+        str, typer.Option("--max-bytes", help="Bytes read per response; more is truncated.")
+    ] = "10MB",
+    include_subdomains: Annotated[
+        bool, typer.Option("--include-subdomains", help="Also crawl subdomains.")
+    ] = False,
+    ignore_robots: Annotated[
+        bool, typer.Option("--ignore-robots", help="Do not honour robots.txt (warns).")
+    ] = False,
+    contact: Annotated[
+        str | None, typer.Option("--contact", help="URL or e-mail for the User-Agent.")
+    ] = None,
+    sitemaps: Annotated[bool, typer.Option("--sitemaps/--no-sitemaps", help="Seed from sitemap.xml.")] = True,
+    rules: RulesOption = None,
+    lang: LangOption = None,
+    fail_on: FailOnOption = FailOn.never,
+    progress: Annotated[
+        bool | None, typer.Option("--progress/--no-progress", help="Live progress on stderr.")
+    ] = None,
+) -> None:
+    """Crawl one clinic's site, keep every response as WARC evidence, and check every page."""
+    from rich.status import Status
+
+    from claimcheck.audit import MANIFEST_NAME, REPORT_NAME, WARC_NAME, AuditOptions, run_audit
+
+    console = stderr_console()
+    with user_errors():
+        _validate_lang(lang)
+        if depth < 0 or max_pages < 1 or delay < 0 or timeout <= 0:
+            raise ClaimcheckError(
+                "--depth >= 0, --max-pages >= 1, --delay >= 0 and --timeout > 0 are required"
+            )
+        options = AuditOptions(
+            depth=depth,
+            max_pages=max_pages,
+            delay=delay,
+            timeout=timeout,
+            max_bytes=_byte_size(max_bytes),
+            include_subdomains=include_subdomains,
+            ignore_robots=ignore_robots,
+            contact=contact,
+            use_sitemaps=sitemaps,
+        )
+        checker = Checker(rules or [])
+        live = progress if progress is not None else sys.stderr.isatty()
+        reports: list[Report] = []
+        with Status("starting the crawl", console=console) if live else _nullcontext() as status:
+
+            def on_page(report: Report) -> None:
+                reports.append(
+                    Report(
+                        id=report.id,
+                        source=report.source,
+                        sha256=report.sha256,
+                        lang=report.lang,
+                        findings=[f for f in report.findings if f.asserted],
+                        url=report.url,
+                    )
+                )
+                if status is not None:
+                    flagged = sum(r.verdict == "flagged" for r in reports)
+                    status.update(f"{len(reports)} pages checked, {flagged} flagged — {report.url}")
+
+            result = run_audit(
+                url,
+                out,
+                options,
+                checker,
+                lang=lang,
+                log=lambda m: console.print(f"[yellow]{m}[/]"),
+                on_page=on_page,
+            )
+    table = Table(title=f"audit of {url}", title_justify="left", show_header=False)
+    table.add_column("what", style="dim")
+    table.add_column("value", overflow="fold")
+    table.add_row("pages fetched", str(result.pages_fetched))
+    table.add_row("pages checked", str(result.pages_checked))
+    table.add_row("flagged", str(result.flagged))
+    table.add_row("skipped", str(len(result.skipped)))
+    for item in result.skipped[:20]:
+        table.add_row("  " + item["reason"], Text(item["url"]))
+    if result.truncated:
+        table.add_row(f"truncated at {options.max_bytes:,} bytes", str(len(result.truncated)))
+    if result.blocked_by_robots:
+        table.add_row("blocked by robots.txt", str(len(result.blocked_by_robots)))
+    for report in sorted(reports, key=lambda r: -r.score)[:10]:
+        if report.score:
+            table.add_row(
+                "  risk " + str(report.score), Text(f"{report.url}  {', '.join(report.categories)}")
+            )
+    table.add_row("evidence", str(out / WARC_NAME))
+    table.add_row("report", str(out / REPORT_NAME))
+    table.add_row("manifest", str(out / MANIFEST_NAME))
+    console.print(table)
+    raise typer.Exit(exit_code(reports, fail_on))
+
+
+class _nullcontext:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class DiffFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command("diff")
+def diff_command(
+    old: Annotated[Path, typer.Argument(help="The earlier audit folder or store.")],
+    new: Annotated[Path, typer.Argument(help="The later audit folder or store.")],
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="table or json.")] = DiffFormat.table,
+    html_out: Annotated[
+        Path | None, typer.Option("--html", help="Write a side-by-side HTML report here.")
+    ] = None,
+    include_mentions: Annotated[
+        bool, typer.Option("--all", help="Compare non-asserted mentions too.")
+    ] = False,
+) -> None:
+    """What a site added or removed between two audits: claims per page, pages that appeared or vanished."""
+    from claimcheck.diff import diff, load_claims
+    from claimcheck.render.diffhtml import write_diff_html
+
+    with user_errors():
+        result = diff(
+            load_claims(old, include_mentions=include_mentions),
+            load_claims(new, include_mentions=include_mentions),
+        )
+        if html_out:
+            with _open_sink(html_out) as handle:
+                write_diff_html(result, handle, old=str(old), new=str(new))
+    if fmt is DiffFormat.json:
+        sys.stdout.write(jsonlib.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n")
+        return
+    console = stdout_console()
+    console.print(
+        f"{len(result.added)} claims added, {len(result.removed)} removed, {result.unchanged} unchanged; "
+        f"{len(result.pages_added)} pages appeared, {len(result.pages_removed)} vanished"
+    )
+    for title, claims, style in (("added", result.added, "green"), ("removed", result.removed, "red")):
+        if not claims:
+            continue
+        table = Table(title=title, title_justify="left", title_style=style, show_lines=True, expand=True)
+        for column in ("page", "category", "claim", "sentence"):
+            table.add_column(column, overflow="fold", ratio=2 if column == "sentence" else 1)
+        for claim in claims:
+            table.add_row(Text(claim.url), claim.category, Text(claim.text), Text(claim.sentence))
+        console.print(table)
+    for title, pages in (
+        ("pages that appeared", result.pages_added),
+        ("pages that vanished", result.pages_removed),
+    ):
+        for page in pages:
+            console.print(Text(f"{title}: {page}"))
+
+
 class EvalFormat(str, Enum):
     text = "text"
     json = "json"

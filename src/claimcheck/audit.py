@@ -1,0 +1,423 @@
+"""Site audits: crawl one clinic's site politely, keep every byte fetched as WARC evidence, check every page.
+
+An audit folder holds `crawl.warc.gz` (request and response records with WARC-Date and digests: what the
+site said that day), `claimcheck.sqlite` (the reports, each with url, fetched_at, sha256 and WARC record id),
+`report.html` and `manifest.json`. Kept libraries do the hard parts: httpx (HTTP), protego (robots.txt),
+w3lib (URL canonicalisation), warcio (WARC), lxml (links and sitemaps).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from lxml import etree
+from lxml import html as lxml_html
+from protego import Protego
+from w3lib.url import canonicalize_url
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from claimcheck import __version__
+from claimcheck.checker import Checker
+from claimcheck.errors import ClaimcheckError
+from claimcheck.findings import Report
+from claimcheck.sources.document import Document
+from claimcheck.store import Store
+
+WARC_NAME, STORE_NAME, REPORT_NAME, MANIFEST_NAME = (
+    "crawl.warc.gz",
+    "claimcheck.sqlite",
+    "report.html",
+    "manifest.json",
+)
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+MAX_REDIRECTS = 5
+
+
+@dataclass
+class AuditOptions:
+    depth: int = 2
+    max_pages: int = 200
+    delay: float = 1.0
+    timeout: float = 20.0
+    max_bytes: int = 10 * 1024 * 1024
+    include_subdomains: bool = False
+    ignore_robots: bool = False
+    contact: str | None = None
+    use_sitemaps: bool = True
+
+    @property
+    def user_agent(self) -> str:
+        contact = f"; +{self.contact}" if self.contact else ""
+        return f"claimcheck/{__version__} (clinic claim audit{contact})"
+
+
+@dataclass
+class Fetched:
+    url: str  # the URL asked for
+    final_url: str
+    status: int
+    content_type: str
+    body: bytes
+    truncated: bool
+    fetched_at: str
+    record_id: str | None
+    redirects: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AuditResult:
+    pages_fetched: int = 0
+    pages_checked: int = 0
+    flagged: int = 0
+    skipped: list[dict[str, str]] = field(default_factory=list)  # {"url", "reason"}: not checked
+    truncated: list[str] = field(default_factory=list)  # checked up to the byte cap
+    blocked_by_robots: list[str] = field(default_factory=list)
+    started_at: str = ""
+    finished_at: str = ""
+
+
+def now_utc() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def normalise(url: str) -> str:
+    """One spelling per page: canonical query order, no fragment, lower-case host."""
+    return canonicalize_url(url, keep_fragments=False)
+
+
+class Evidence:
+    """The WARC file: every request and response exactly as exchanged."""
+
+    def __init__(self, path: Path) -> None:
+        self.handle = path.open("ab")
+        self.writer = WARCWriter(self.handle, gzip=True)
+
+    def close(self) -> None:
+        self.handle.close()
+
+    def record(self, response: httpx.Response, body: bytes, fetched_at: str) -> str:
+        request = response.request
+        request_headers = StatusAndHeaders(
+            f"{request.method} {request.url.raw_path.decode('ascii', 'replace')} HTTP/1.1",
+            [(k, v) for k, v in request.headers.items()],
+            is_http_request=True,
+        )
+        request_record = self.writer.create_warc_record(
+            str(request.url),
+            "request",
+            http_headers=request_headers,
+            warc_headers_dict={"WARC-Date": fetched_at},
+        )
+        status_line = f"{response.status_code} {response.reason_phrase or ''}".strip()
+        # The body is stored decoded (httpx undoes gzip/br); drop headers that no longer describe it.
+        response_headers = StatusAndHeaders(
+            status_line,
+            [
+                (k, v)
+                for k, v in response.headers.items()
+                if k.lower() not in ("content-encoding", "transfer-encoding", "content-length")
+            ],
+            protocol="HTTP/1.1",
+        )
+        response_record = self.writer.create_warc_record(
+            str(response.url),
+            "response",
+            payload=io.BytesIO(body),
+            http_headers=response_headers,
+            warc_headers_dict={"WARC-Date": fetched_at},
+        )
+        record_id = response_record.rec_headers.get_header("WARC-Record-ID")
+        request_record.rec_headers.add_header("WARC-Concurrent-To", record_id)
+        self.writer.write_record(request_record)
+        self.writer.write_record(response_record)
+        self.handle.flush()
+        return str(record_id)
+
+
+class Crawler:
+    """Breadth-first within one site, honouring robots.txt, with a delay, a timeout and a byte cap."""
+
+    def __init__(
+        self, seed: str, options: AuditOptions, evidence: Evidence, log: Callable[[str], None]
+    ) -> None:
+        self.seed, self.options, self.evidence, self.log = normalise(seed), options, evidence, log
+        self.host = (urlsplit(self.seed).hostname or "").lower()
+        self.client = httpx.Client(
+            headers={"User-Agent": options.user_agent},
+            timeout=httpx.Timeout(options.timeout),
+            follow_redirects=False,
+        )
+        self.robots: Protego | None = None
+        self._last_request = 0.0
+        self.result = AuditResult()
+
+    def close(self) -> None:
+        self.client.close()
+
+    def same_site(self, url: str) -> bool:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if parts.scheme not in ("http", "https"):
+            return False
+        if host == self.host:
+            return True
+        return self.options.include_subdomains and host.endswith("." + self.host.removeprefix("www."))
+
+    def allowed(self, url: str) -> bool:
+        return (
+            self.options.ignore_robots
+            or self.robots is None
+            or self.robots.can_fetch(url, self.options.user_agent)
+        )
+
+    def _wait(self) -> None:
+        pause = self.options.delay - (time.monotonic() - self._last_request)
+        if pause > 0:
+            time.sleep(pause)
+        self._last_request = time.monotonic()
+
+    def fetch(self, url: str) -> Fetched:
+        """GET with redirects followed inside the site; each hop is WARC evidence. Raises httpx errors."""
+        redirects: list[str] = []
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            self._wait()
+            fetched_at = now_utc()
+            started = time.monotonic()
+            with self.client.stream("GET", current) as response:
+                body = bytearray()
+                truncated = False
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) > self.options.max_bytes:
+                        del body[self.options.max_bytes :]
+                        truncated = True
+                        break
+                    if time.monotonic() - started > self.options.timeout:
+                        raise httpx.ReadTimeout(f"page did not finish within {self.options.timeout:g} s")
+                record_id = self.evidence.record(response, bytes(body), fetched_at)
+                if response.is_redirect and response.headers.get("location"):
+                    target = normalise(urljoin(current, response.headers["location"]))
+                    redirects.append(current)
+                    if not self.same_site(target):
+                        raise httpx.TooManyRedirects(f"redirects off the site to {target}")
+                    if not self.allowed(target):
+                        raise httpx.TooManyRedirects(f"redirects to {target}, which robots.txt disallows")
+                    current = target
+                    continue
+                return Fetched(
+                    url,
+                    current,
+                    response.status_code,
+                    response.headers.get("content-type", ""),
+                    bytes(body),
+                    truncated,
+                    fetched_at,
+                    record_id,
+                    redirects,
+                )
+        raise httpx.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
+
+    def load_robots(self) -> list[str]:
+        """Fetch robots.txt (as evidence too) and return its Sitemap URLs."""
+        if self.options.ignore_robots:
+            self.log("warning: --ignore-robots: robots.txt is not honoured")
+        robots_url = urljoin(self.seed, "/robots.txt")
+        try:
+            got = self.fetch(robots_url)
+        except httpx.HTTPError:
+            return []
+        if got.status >= 400:
+            return []
+        parsed = Protego.parse(got.body.decode("utf-8", "replace"))
+        if not self.options.ignore_robots:
+            self.robots = parsed
+            delay = parsed.crawl_delay(self.options.user_agent)
+            if delay:
+                self.options.delay = max(self.options.delay, float(delay))
+        return [str(s) for s in parsed.sitemaps]
+
+    def sitemap_urls(self, sitemaps: list[str]) -> list[str]:
+        """<loc> entries of sitemap.xml (and of one level of sitemap indexes), same site only."""
+        found: list[str] = []
+        queue = list(dict.fromkeys(sitemaps or [urljoin(self.seed, "/sitemap.xml")]))
+        seen: set[str] = set()
+        while queue and len(seen) < 10:
+            url = queue.pop(0)
+            if url in seen or not self.same_site(url):
+                continue
+            seen.add(url)
+            try:
+                got = self.fetch(url)
+                root = etree.fromstring(
+                    got.body, parser=etree.XMLParser(resolve_entities=False, no_network=True)
+                )
+            except (httpx.HTTPError, etree.XMLSyntaxError, ValueError):
+                continue
+            if got.status >= 400:
+                continue
+            for loc in root.iter("{*}loc"):
+                text = urljoin(url, (loc.text or "").strip())
+                if root.tag.endswith("sitemapindex"):
+                    queue.append(text)
+                elif text and self.same_site(text):
+                    found.append(normalise(text))
+        return found
+
+    def pages(self) -> Iterator[tuple[Fetched, int]]:
+        """Breadth-first: (fetched page, depth) for every HTML page reached; faults are recorded, not raised."""
+        sitemaps = self.load_robots()
+        queue: deque[tuple[str, int]] = deque([(self.seed, 0)])
+        if self.options.use_sitemaps:
+            queue.extend((url, 1) for url in self.sitemap_urls(sitemaps))
+        queued = {url for url, _ in queue}
+        first = True
+        while queue and self.result.pages_fetched < self.options.max_pages:
+            url, depth = queue.popleft()
+            if not self.allowed(url):
+                self.result.blocked_by_robots.append(url)
+                if first:
+                    raise ClaimcheckError(
+                        f"{url}: robots.txt disallows this URL (use --ignore-robots to override)"
+                    )
+                continue
+            try:
+                got = self.fetch(url)
+            except httpx.HTTPError as exc:
+                reason = str(exc) or type(exc).__name__
+                if first:
+                    raise ClaimcheckError(f"{url}: could not fetch the seed URL ({reason})") from None
+                self.result.skipped.append({"url": url, "reason": reason})
+                continue
+            if first and got.status >= 400:
+                raise ClaimcheckError(f"{url}: the seed URL answered HTTP {got.status}")
+            first = False
+            self.result.pages_fetched += 1
+            if got.status >= 400:
+                self.result.skipped.append({"url": url, "reason": f"HTTP {got.status}"})
+                continue
+            if not any(t in got.content_type.lower() for t in HTML_TYPES) and got.content_type:
+                self.result.skipped.append(
+                    {"url": url, "reason": f"not HTML ({got.content_type.split(';')[0]})"}
+                )
+                continue
+            yield got, depth
+            if depth < self.options.depth:
+                for link in self.links(got):
+                    if link not in queued:
+                        queued.add(link)
+                        queue.append((link, depth + 1))
+
+    def links(self, page: Fetched) -> list[str]:
+        try:
+            tree = lxml_html.fromstring(page.body or b"<html/>", base_url=page.final_url)
+        except (etree.ParserError, ValueError):
+            return []
+        out = []
+        for element, attribute, link, _ in tree.iterlinks():
+            if element.tag != "a" or attribute != "href":
+                continue
+            url = normalise(urljoin(page.final_url, link))
+            if self.same_site(url):
+                out.append(url)
+        return out
+
+
+def run_audit(
+    seed: str,
+    out: Path,
+    options: AuditOptions,
+    checker: Checker,
+    *,
+    lang: str | None = None,
+    log: Callable[[str], None] = lambda message: None,
+    on_page: Callable[[Report], None] = lambda report: None,
+) -> AuditResult:
+    """Crawl, keep evidence, check, store; write report.html and manifest.json. Returns the counts."""
+    if not seed.lower().startswith(("http://", "https://")):
+        raise ClaimcheckError(f"{seed}: an audit starts from an http(s) URL")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ClaimcheckError(f"{out}: cannot create the audit folder ({exc.strerror})") from None
+    evidence = Evidence(out / WARC_NAME)
+    crawler = Crawler(seed, options, evidence, log)
+    result = crawler.result
+    result.started_at = now_utc()
+    with Store(out / STORE_NAME) as store:
+        store.start_run(tool_version=__version__, rules_digest=checker.ruleset.digest, inputs=[seed])
+        try:
+            for page, _depth in crawler.pages():
+                document = Document(
+                    id=page.final_url,
+                    source=page.final_url,
+                    raw=page.body,
+                    url=page.final_url,
+                    kind="html",
+                    charset=_charset(page.content_type),
+                )
+                report = checker.check_document(document, lang=lang)
+                report.truncated = report.truncated or page.truncated
+                extra: dict[str, Any] = {
+                    "fetched_at": page.fetched_at,
+                    "warc_record_id": page.record_id,
+                    "http_status": page.status,
+                    "redirected_from": page.redirects or None,
+                    "truncated": report.truncated,
+                }
+                store.add(report, extra=extra)
+                result.pages_checked += 1
+                result.flagged += report.verdict == "flagged"
+                if page.truncated:
+                    result.truncated.append(page.url)
+                on_page(report)
+        finally:
+            result.finished_at = now_utc()
+            store.finish_run(documents=result.pages_checked, skipped=len(result.skipped), interrupted=False)
+            crawler.close()
+            evidence.close()
+        from claimcheck.render.html import write_html_report
+
+        with (out / REPORT_NAME).open("w", encoding="utf-8") as handle:
+            write_html_report(
+                store.reports(order="score"),
+                handle,
+                title=f"claimcheck audit of {seed}",
+                meta={"seed": seed, "fetched": result.started_at, "rules digest": checker.ruleset.digest},
+            )
+    manifest = {
+        "tool": "claimcheck",
+        "tool_version": __version__,
+        "rules_digest": checker.ruleset.digest,
+        "seed_url": seed,
+        "started_at": result.started_at,
+        "finished_at": result.finished_at,
+        "options": {k: v for k, v in options.__dict__.items()},
+        "pages_fetched": result.pages_fetched,
+        "pages_checked": result.pages_checked,
+        "pages_flagged": result.flagged,
+        "skipped": result.skipped,
+        "truncated": result.truncated,
+        "blocked_by_robots": result.blocked_by_robots,
+        "files": {"warc": WARC_NAME, "store": STORE_NAME, "report": REPORT_NAME},
+    }
+    (out / MANIFEST_NAME).write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return result
+
+
+def _charset(content_type: str) -> str | None:
+    lowered = content_type.lower()
+    return lowered.split("charset=", 1)[1].split(";")[0].strip() or None if "charset=" in lowered else None

@@ -1,0 +1,227 @@
+"""Site audits against a fixture site served on 127.0.0.1 (never the internet), and diff between versions."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+TREATMENTS_V1 = (
+    "<p>Fly to our Cancun clinic for three IV infusions, hotel and airport pickup included.</p>"
+    "<p>There are no side effects and no risk of rejection.</p>"
+)
+TREATMENTS_V2 = (
+    "<p>Fly to our Cancun clinic for three IV infusions,\n hotel and airport pickup included.</p>"  # re-flowed text
+    "<p>Our stem cell therapy is FDA approved.</p>"
+)
+PILLS = "<p>Order our stem cell capsules today and feel younger in weeks.</p>"
+EXOSOMES = "<p>Our exosome infusion delivers billions of regenerative signals to every organ.</p>"
+FILLER = "<p>Our coordinators answer every question before you book a consultation with the team.</p>"
+
+
+def page(body: str, links: list[str] = ()) -> str:
+    anchors = "".join(f'<li><a href="{href}">{href}</a></li>' for href in links)
+    return f"<html><head><title>Clinic</title></head><body><nav><ul>{anchors}</ul></nav><main><article>{body}{FILLER}</article></main></body></html>"
+
+
+def site(version: int, other_host: str) -> dict[str, tuple[int, dict[str, str], bytes, float]]:
+    links = [
+        "/treatments",
+        "/about",
+        "/private/secret",
+        "/old-offer",
+        "/huge",
+        "/slow",
+        "/broken",
+        f"http://{other_host}/page",
+    ]
+    links.append("/pills" if version == 1 else "/exosomes")
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    pages: dict[str, tuple[int, dict[str, str], bytes, float]] = {
+        "/robots.txt": (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /private/\n", 0),
+        "/sitemap.xml": (
+            200,
+            {"Content-Type": "application/xml"},
+            b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            b"<url><loc>/faq</loc></url><url><loc>http://other.invalid/x</loc></url></urlset>",
+            0,
+        ),
+        "/faq": (200, html, page("<p>Questions about parking, invoices and opening hours.</p>").encode(), 0),
+        "/": (200, html, page("<h1>Welcome</h1>", links).encode(), 0),
+        "/treatments": (200, html, page(TREATMENTS_V1 if version == 1 else TREATMENTS_V2).encode(), 0),
+        "/about": (
+            200,
+            html,
+            page("<p>We are a family clinic in Denver with a friendly team.</p>").encode(),
+            0,
+        ),
+        "/private/secret": (200, html, page(PILLS).encode(), 0),
+        "/old-offer": (301, {"Location": "/offer"}, b"", 0),
+        "/offer": (
+            200,
+            html,
+            page("<p>Only 4 treatment slots left this month: book now and save 20%.</p>").encode(),
+            0,
+        ),
+        "/huge": (200, html, page(PILLS + "<p>" + "padding words " * 20000 + "</p>").encode(), 0),
+        "/slow": (200, html, page("<p>slow</p>").encode(), 3.0),
+        "/broken": (500, html, b"<html><body>Internal error</body></html>", 0),
+    }
+    if version == 1:
+        pages["/pills"] = (200, html, page(PILLS).encode(), 0)
+    else:
+        pages["/exosomes"] = (200, html, page(EXOSOMES).encode(), 0)
+    return pages
+
+
+class FixtureSite:
+    def __init__(self) -> None:
+        self.version = 1
+        self.requests: list[str] = []
+        fixture = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                fixture.requests.append(self.path)
+                found = site(fixture.version, "other.invalid").get(self.path)
+                if found is None:
+                    self.send_error(404)
+                    return
+                status, headers, body, pause = found
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if pause:
+                    time.sleep(pause)
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture()
+def fixture_site() -> Iterator[FixtureSite]:
+    served = FixtureSite()
+    yield served
+    served.close()
+
+
+def audit(cli, url: str, out: Path):
+    return cli(
+        "audit",
+        url,
+        "--out",
+        str(out),
+        "--delay",
+        "0",
+        "--timeout",
+        "1",
+        "--max-bytes",
+        "20k",
+        "--no-progress",
+    )
+
+
+def stored_reports(cli, folder: Path) -> dict[str, dict]:
+    lines = cli("report", str(folder), "--format", "jsonl").stdout.splitlines()
+    return {json.loads(line)["url"].split("/", 3)[-1]: json.loads(line) for line in lines}
+
+
+def test_audit_fetches_allowed_pages_keeps_evidence_and_flags_claims(
+    cli, fixture_site: FixtureSite, tmp_path: Path
+) -> None:
+    out = tmp_path / "audit1"
+    result = audit(cli, fixture_site.url, out)
+    assert result.exit_code == 0, result.stderr
+    assert "/private/secret" not in fixture_site.requests  # robots.txt honoured
+    assert {"/robots.txt", "/", "/treatments", "/about", "/old-offer", "/offer", "/pills"} <= set(
+        fixture_site.requests
+    )
+
+    reports = stored_reports(cli, out)
+    assert set(reports) == {"", "treatments", "about", "offer", "huge", "pills", "faq"}
+    assert sorted(reports["treatments"]["categories"]) == ["overseas_iv", "risk_free"]
+    assert reports["offer"]["categories"] == ["pressure_pricing"]
+    assert reports["about"]["verdict"] == "clean"
+    assert reports["huge"]["truncated"] is True
+    for report in reports.values():
+        assert report["fetched_at"].endswith("+00:00") and report["warc_record_id"].startswith("<urn:uuid:")
+        assert len(report["sha256"]) == 64
+    assert reports["offer"]["redirected_from"] == [fixture_site.url + "old-offer"]
+
+    manifest = json.loads((out / "manifest.json").read_text())
+    reasons = {item["url"].rsplit("/", 1)[-1]: item["reason"] for item in manifest["skipped"]}
+    assert reasons == {"broken": "HTTP 500", "slow": "timed out"}
+    assert manifest["truncated"] == [fixture_site.url + "huge"]
+    assert manifest["blocked_by_robots"] == [fixture_site.url + "private/secret"]
+    assert "/faq" in fixture_site.requests  # only the sitemap links to it
+    assert manifest["seed_url"] == fixture_site.url and manifest["tool_version"] and manifest["rules_digest"]
+    assert not any("other.invalid" in item["url"] for item in manifest["skipped"])
+
+    with (out / "crawl.warc.gz").open("rb") as stream:
+        records = [
+            (
+                r.rec_type,
+                r.rec_headers.get_header("WARC-Target-URI"),
+                r.rec_headers.get_header("WARC-Payload-Digest"),
+            )
+            for r in ArchiveIterator(stream)
+        ]
+    targets = {uri for kind, uri, _ in records if kind == "response"}
+    assert fixture_site.url + "treatments" in targets and fixture_site.url + "robots.txt" in targets
+    assert not any("private" in uri or "other.invalid" in uri for _, uri, _ in records)
+    assert all(digest for kind, _, digest in records if kind == "response")
+    assert {kind for kind, _, _ in records} == {"request", "response"}
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "treatments" in html and "<mark" in html
+    assert "pressure_pricing" in cli("report", str(out), "--by", "rule").stdout
+
+
+def test_dead_seed_url_is_one_line(cli, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = audit(cli, f"http://127.0.0.1:{port}/", tmp_path / "dead")
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "seed URL" in result.stderr
+
+
+def test_diff_lists_exactly_the_claims_that_changed(cli, fixture_site: FixtureSite, tmp_path: Path) -> None:
+    audit(cli, fixture_site.url, tmp_path / "v1")
+    fixture_site.version = 2
+    audit(cli, fixture_site.url, tmp_path / "v2")
+    result = cli("diff", str(tmp_path / "v1"), str(tmp_path / "v2"), "--format", "json")
+    changes = json.loads(result.stdout)
+    added = sorted((c["url"].rsplit("/", 1)[-1], c["category"]) for c in changes["added"])
+    removed = sorted((c["url"].rsplit("/", 1)[-1], c["category"]) for c in changes["removed"])
+    assert added == [("exosomes", "unverified_product"), ("treatments", "regulatory_misrep")]
+    assert removed == [("pills", "oral_product"), ("treatments", "risk_free"), ("treatments", "risk_free")]
+    assert [p.rsplit("/", 1)[-1] for p in changes["pages_added"]] == ["exosomes"]
+    assert [p.rsplit("/", 1)[-1] for p in changes["pages_removed"]] == ["pills"]
+    assert changes["unchanged"] >= 3  # the re-flowed IV/travel claims and the offer page match again
+    side_by_side = tmp_path / "diff.html"
+    assert cli("diff", str(tmp_path / "v1"), str(tmp_path / "v2"), "--html", str(side_by_side)).exit_code == 0
+    assert "removed" in side_by_side.read_text() and "<mark>" in side_by_side.read_text()
+    table = cli("diff", str(tmp_path / "v1"), str(tmp_path / "v2"))
+    assert "2 claims added" in table.stdout or "claims added" in table.stdout
