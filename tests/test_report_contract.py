@@ -62,3 +62,24 @@ def test_findings_over_the_same_words_keep_their_own_rule(checker: Checker) -> N
     by_category = {f.category: f.rule for f in report.findings}
     assert by_category.get("unverified_product", "").startswith("unverified_product.")
     assert by_category.get("regulatory_misrep", "").startswith("regulatory_misrep.")
+
+
+def test_skip_reasons_and_domains_are_countable() -> None:
+    def skipped(error: str, source: str = "x", url: str | None = None) -> Report:
+        return Report(id=source, source=source, sha256="0" * 64, lang="und", url=url, error=error)
+
+    assert (
+        skipped("https://a.example/p: HTTP 404 Not Found", url="https://a.example/p").skip_reason
+        == "HTTP 404 Not Found"
+    )
+    assert skipped("line 7: invalid JSON (Expecting value)").skip_reason == "invalid JSON"
+    assert (
+        skipped("/data/c.warc.gz: corrupt WARC data after offset 1118 (junk)").skip_reason
+        == "corrupt WARC data"
+    )
+    assert (
+        Report(id="i", source="s", sha256="", lang="en", url="https://WWW.Clinic.example/a").domain
+        == "clinic.example"
+    )
+    assert Report(id="i", source="/tmp/a.html", sha256="", lang="en").domain is None
+    assert Report(id="i", source="s", sha256="", lang="en", url="http://[broken").domain is None

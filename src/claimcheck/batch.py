@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,7 +18,6 @@ from typing import Any
 from claimcheck.checker import Checker
 from claimcheck.findings import Report
 from claimcheck.sources.document import Document
-from claimcheck.store import domain_of
 
 CHUNK_SIZE = 16  # documents per task: large enough to amortise IPC, small enough to keep order cheap
 WINDOW_PER_JOB = 4  # tasks in flight per worker
@@ -149,16 +147,6 @@ def _dask_map(spec: CheckerSpec, docs: Iterable[Document], address: str) -> Iter
             cluster.close()
 
 
-def reason_of(error: str) -> str:
-    """A short bucket for a skip reason: "binary data", "HTTP 404 Not Found", "invalid JSON", "corrupt WARC data"."""
-    text = re.sub(r"^line \d+: ", "", error)
-    head, sep, rest = text.partition(": ")
-    if sep and ("/" in head or "." in head or head.startswith("http")):
-        text = rest
-    text = re.sub(r" after offset \d+", "", text)
-    return text.split(" (")[0].split(",")[0].strip()[:60] or "unknown"
-
-
 @dataclass
 class ScanStats:
     documents: int = 0
@@ -177,13 +165,13 @@ class ScanStats:
         self.bytes += size
         if report.verdict == "skipped":
             self.skipped += 1
-            self.skip_reasons[reason_of(report.error or "")] += 1
+            self.skip_reasons[report.skip_reason or "unknown error"] += 1
             return
         if report.verdict == "flagged":
             self.flagged += 1
         else:
             self.clean += 1
         self.categories.update(f.category for f in report.asserted)
-        domain = domain_of(report.url, report.source) or "(local files)"
+        domain = report.domain or "(local files)"
         self.domain_pages[domain] += 1
         self.domain_score[domain] += report.score

@@ -5,8 +5,10 @@ Renderers and stores read these only; nothing here knows about spaCy.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from claimcheck.rules.model import SEVERITIES
 
@@ -86,6 +88,28 @@ class Report:
         return sum(SEVERITIES[f.severity] for f in self.asserted)
 
     @property
+    def domain(self) -> str | None:
+        """The site of the page (from its URL, else from a URL source), without "www."; None for local files."""
+        return domain_of(self.url, self.source)
+
+    @property
+    def skip_reason(self) -> str | None:
+        """A short, countable reason for a skipped report: "binary data", "HTTP 404 Not Found", "invalid JSON"."""
+        if self.error is None:
+            return None
+        text = self.error
+        for name in (self.url, self.source, self.id):
+            if name and text.startswith(f"{name}: "):
+                text = text[len(name) + 2 :]
+                break
+        text = re.sub(r"^line \d+: ", "", text)
+        head, sep, rest = text.partition(": ")
+        if sep and ("/" in head or head.startswith("http")):
+            text = rest  # "<archive path>: corrupt WARC data ..."
+        text = re.sub(r" after offset \d+", "", text)
+        return text.split(" (")[0].strip()[:60] or "unknown error"
+
+    @property
     def max_severity(self) -> str | None:
         levels = [f.severity for f in self.asserted]
         return max(levels, key=SEVERITIES.__getitem__) if levels else None
@@ -118,3 +142,15 @@ class Report:
             error=data.get("error"),
             truncated=bool(data.get("truncated", False)),
         )
+
+
+def domain_of(url: str | None, source: str = "") -> str | None:
+    for candidate in (url, source):
+        if candidate and candidate.lower().startswith(("http://", "https://")):
+            try:
+                host = (urlsplit(candidate).hostname or "").lower().rstrip(".")
+            except ValueError:  # a malformed URL from a scraped page
+                continue
+            if host:
+                return host.removeprefix("www.") or host
+    return None

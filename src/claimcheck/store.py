@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from claimcheck.errors import ClaimcheckError
 from claimcheck.findings import Report
@@ -55,14 +54,6 @@ CREATE INDEX IF NOT EXISTS findings_rule ON findings(rule);
 
 def now_utc() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def domain_of(url: str | None, source: str = "") -> str | None:
-    for candidate in (url, source):
-        if candidate and candidate.lower().startswith(("http://", "https://")):
-            host = urlsplit(candidate).hostname or ""
-            return host.removeprefix("www.") or None
-    return None
 
 
 def doc_key(source: str, sha256: str) -> str:
@@ -142,7 +133,7 @@ class Store:
                 report.id,
                 report.source,
                 report.url,
-                domain_of(report.url, report.source),
+                report.domain,
                 report.sha256,
                 report.lang,
                 report.verdict,

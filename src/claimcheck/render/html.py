@@ -24,7 +24,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TextIO
-from urllib.parse import urlsplit
 
 from claimcheck.findings import Finding, Report
 from claimcheck.rules import CATEGORIES, SEVERITIES
@@ -87,20 +86,6 @@ def _http_url(value: str | None) -> str | None:
     if value and value.lower().startswith(("https://", "http://")):
         return value
     return None
-
-
-def _domain(url: str | None, source: str) -> str:
-    for candidate in (url, source):
-        href = _http_url(candidate)
-        if href:
-            try:
-                host = urlsplit(href).hostname
-            except ValueError:
-                host = None
-            if host:
-                host = host.lower().rstrip(".")
-                return host[4:] if host.startswith("www.") and len(host) > 4 else host
-    return LOCAL
 
 
 def _cat_id(category: str) -> str | None:
@@ -222,18 +207,6 @@ def _item(finding: Finding, batch: _Batch) -> _Item:
     )
 
 
-def _reason(report: Report) -> str:
-    """A skip reason to count: the error without the document's own name, line number or details."""
-    error = _clean(report.error or "unknown error")
-    for prefix in (report.url, report.source, report.id):
-        if prefix and error.startswith(f"{prefix}: "):
-            error = error[len(prefix) + 2 :]
-            break
-    error = re.sub(r"^line \d+: ", "", error)
-    error = re.sub(r"\s*\(.*\)$", "", error)
-    return error or "unknown error"
-
-
 def _collect(reports: Iterable[Report]) -> _Batch:
     batch = _Batch()
     for report in reports:  # one pass; nothing keeps a reference to the Report
@@ -242,7 +215,7 @@ def _collect(reports: Iterable[Report]) -> _Batch:
         url = _clean(report.url) if report.url else None
         if report.error is not None:
             batch.skipped += 1
-            batch.skip_reasons[_reason(report)] += 1
+            batch.skip_reasons[_clean(report.skip_reason or "unknown error")] += 1
             if len(batch.skipped_list) < SKIPPED_LIST_LIMIT:
                 batch.skipped_list.append((url or source or _clean(report.id), _clean(report.error)))
             continue
@@ -251,7 +224,7 @@ def _collect(reports: Iterable[Report]) -> _Batch:
         mentions = [_item(f, batch) for f in report.findings if not f.asserted]
         score = sum(SEVERITIES.get(item.severity, 0) for item in asserted)
         categories = sorted({item.category for item in asserted})
-        domain = batch.domains.setdefault(_domain(url, source), _DomainStats())
+        domain = batch.domains.setdefault(_clean(report.domain or LOCAL), _DomainStats())
         domain.pages += 1
         domain.score += score
         batch.asserted += len(asserted)
