@@ -70,3 +70,28 @@ def test_sentence_bounds_handle_spanish_marks_abbreviations_and_lines() -> None:
 def test_monolingual_page_is_one_segment() -> None:
     text = "Our clinic treats knees and hips.\n\nThe team is here for you and your family.\n\nGracias."
     assert [s.lang for s in segments(text)] == ["en"]
+
+
+def test_word_form_cache_gives_the_same_forms(tmp_path, monkeypatch) -> None:
+    from claimcheck.nlp import lexicon
+
+    words = {"celula", "curar", "capsule", "softgel"}
+    fresh = {w: lexicon.lexicon("es").forms_of(w) for w in words}
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(lexicon, "_caches", {})
+    assert lexicon.word_forms("es", words) == fresh
+    lexicon.save_form_caches()
+    assert list(tmp_path.glob("word-forms-es-*.json"))
+    monkeypatch.setattr(lexicon, "_caches", {})  # a new process reads the file
+    assert lexicon.word_forms("es", words) == fresh
+
+
+def test_unwritable_cache_only_costs_speed(tmp_path, monkeypatch) -> None:
+    from claimcheck.nlp import lexicon
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(blocker / "sub"))
+    monkeypatch.setattr(lexicon, "_caches", {})
+    assert "cures" in lexicon.word_forms("en", {"cure"})["cure"]
+    lexicon.save_form_caches()  # must not raise

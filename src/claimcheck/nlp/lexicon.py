@@ -6,14 +6,18 @@ and short function words are never expanded."""
 from __future__ import annotations
 
 import gzip
+import importlib.metadata
 import json
+import os
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from claimcheck.textnorm import fold
 
 MIN_EXPAND_LEN = 3  # short words ("no", "a", "as") stay literal: their table entries are noise
 GUESS_PLURAL_LEN = 4
+CACHE_FORMAT = 1  # bump when forms_of() changes, so that old caches are ignored
 
 
 class Lexicon:
@@ -75,6 +79,77 @@ def lexicon(lang: str) -> Lexicon:
 
 
 def word_forms(lang: str, words: set[str]) -> dict[str, frozenset[str]]:
-    """Map each (folded) word to the folded forms that share its lemma, itself included."""
-    lex = lexicon(lang)
-    return {word: lex.forms_of(word) for word in words}
+    """Map each (folded) word to the folded forms that share its lemma, itself included.
+
+    Answers come from a small on-disk cache when it has them, so that a process does not load and
+    invert a 490,000-entry lemma table (about a second for Spanish) just to compile the same packs again.
+    """
+    cache = _form_cache(lang)
+    result = {w: frozenset(cache[w]) for w in words if w in cache}
+    missing = words - set(result)
+    if missing:
+        lex = lexicon(lang)
+        for word in missing:
+            forms = lex.forms_of(word)
+            result[word] = forms
+            cache[word] = sorted(forms)
+        _dirty.add(lang)
+    return result
+
+
+# -- the on-disk cache of word forms -------------------------------------------------------------------
+_caches: dict[str, dict[str, list[str]]] = {}
+_dirty: set[str] = set()
+
+
+def cache_dir() -> Path | None:
+    """$CLAIMCHECK_CACHE_DIR, else $XDG_CACHE_HOME/claimcheck, else ~/.cache/claimcheck; "" disables it."""
+    configured = os.environ.get("CLAIMCHECK_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "claimcheck"
+
+
+def _cache_file(lang: str) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        version = importlib.metadata.version("spacy-lookups-data")
+    except importlib.metadata.PackageNotFoundError:
+        version = "none"
+    return folder / f"word-forms-{lang}-{version}-v{CACHE_FORMAT}.json"
+
+
+def _form_cache(lang: str) -> dict[str, list[str]]:
+    if lang not in _caches:
+        path = _cache_file(lang)
+        data: dict[str, list[str]] = {}
+        if path is not None and path.is_file():
+            try:
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(loaded, dict):
+                    data = loaded
+            except (OSError, ValueError):
+                data = {}  # a damaged cache is rebuilt
+        _caches[lang] = data
+    return _caches[lang]
+
+
+def save_form_caches() -> None:
+    """Write what compiling added; a cache that cannot be written only costs speed."""
+    for lang in sorted(_dirty):
+        path = _cache_file(lang)
+        if path is None:
+            continue
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(
+                json.dumps(_caches[lang], ensure_ascii=False, sort_keys=True), encoding="utf-8"
+            )
+            os.replace(temporary, path)
+        except OSError:
+            pass
+    _dirty.clear()

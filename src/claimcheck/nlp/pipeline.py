@@ -10,6 +10,7 @@ from spacy.language import Language
 from claimcheck.nlp import context as _context  # noqa: F401
 from claimcheck.nlp import matcher as _matcher  # noqa: F401
 from claimcheck.nlp.context import ContextDetector
+from claimcheck.nlp.lexicon import save_form_caches
 from claimcheck.nlp.matcher import ClaimMatcher
 from claimcheck.rules.model import RuleSet
 from claimcheck.textnorm import fold
@@ -32,4 +33,5 @@ def build_pipeline(lang: str, ruleset: RuleSet) -> Language:
     matcher.add_rules(rules)
     context: ContextDetector = nlp.add_pipe("claimcheck_context")  # type: ignore[assignment]
     context.add_rules(cues)
+    save_form_caches()
     return nlp
