@@ -33,6 +33,9 @@ def page(body: str, links: list[str] = ()) -> str:
 
 def site(version: int, other_host: str) -> dict[str, tuple[int, dict[str, str], bytes, float]]:
     links = [
+        "http://[bad/",
+        "/bad-redirect",
+        "/binary",
         "/treatments",
         "/about",
         "/private/secret",
@@ -50,9 +53,12 @@ def site(version: int, other_host: str) -> dict[str, tuple[int, dict[str, str], 
             200,
             {"Content-Type": "application/xml"},
             b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            b"<url><loc>/faq</loc></url><url><loc>http://other.invalid/x</loc></url></urlset>",
+            b"<url><loc>/faq</loc></url><url><loc>http://other.invalid/x</loc></url>"
+            b"<url><loc>http://[bad/</loc></url></urlset>",
             0,
         ),
+        "/bad-redirect": (302, {"Location": "http://[bad/"}, b"", 0),
+        "/binary": (200, {}, b"\x00\x01\x02\x03" * 200, 0),
         "/faq": (200, html, page("<p>Questions about parking, invoices and opening hours.</p>").encode(), 0),
         "/": (200, html, page("<h1>Welcome</h1>", links).encode(), 0),
         "/treatments": (200, html, page(TREATMENTS_V1 if version == 1 else TREATMENTS_V2).encode(), 0),
@@ -158,19 +164,23 @@ def test_audit_fetches_allowed_pages_keeps_evidence_and_flags_claims(
     )
 
     reports = stored_reports(cli, out)
-    assert set(reports) == {"", "treatments", "about", "offer", "huge", "pills", "faq"}
+    assert set(reports) == {"", "treatments", "about", "offer", "huge", "pills", "faq", "binary"}
+    assert reports["binary"]["verdict"] == "skipped"
     assert sorted(reports["treatments"]["categories"]) == ["overseas_iv", "risk_free"]
     assert reports["offer"]["categories"] == ["pressure_pricing"]
     assert reports["about"]["verdict"] == "clean"
     assert reports["huge"]["truncated"] is True
     for report in reports.values():
+        if report["verdict"] == "skipped":
+            continue
         assert report["fetched_at"].endswith("+00:00") and report["warc_record_id"].startswith("<urn:uuid:")
         assert len(report["sha256"]) == 64
     assert reports["offer"]["redirected_from"] == [fixture_site.url + "old-offer"]
 
     manifest = json.loads((out / "manifest.json").read_text())
     reasons = {item["url"].rsplit("/", 1)[-1]: item["reason"] for item in manifest["skipped"]}
-    assert reasons == {"broken": "HTTP 500", "slow": "timed out"}
+    assert reasons["broken"] == "HTTP 500" and reasons["slow"] == "timed out"
+    assert "not a URL" in reasons["bad-redirect"] and reasons["binary"].startswith("binary data")
     assert manifest["truncated"] == [fixture_site.url + "huge"]
     assert manifest["blocked_by_robots"] == [fixture_site.url + "private/secret"]
     assert "/faq" in fixture_site.requests  # only the sitemap links to it
@@ -190,6 +200,15 @@ def test_audit_fetches_allowed_pages_keeps_evidence_and_flags_claims(
     assert fixture_site.url + "treatments" in targets and fixture_site.url + "robots.txt" in targets
     assert not any("private" in uri or "other.invalid" in uri for _, uri, _ in records)
     assert all(digest for kind, _, digest in records if kind == "response")
+    with (out / "crawl.warc.gz").open("rb") as stream:
+        cut = {
+            r.rec_headers.get_header("WARC-Target-URI"): r.rec_headers.get_header("WARC-Truncated")
+            for r in ArchiveIterator(stream)
+            if r.rec_type == "response"
+        }
+    assert cut[fixture_site.url + "huge"] == "length" and cut[fixture_site.url + "treatments"] is None
+    again = audit(cli, fixture_site.url, out)
+    assert again.exit_code == 2 and "already holds an audit" in again.stderr
     assert {kind for kind, _, _ in records} == {"request", "response"}
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "treatments" in html and "<mark" in html
@@ -225,3 +244,9 @@ def test_diff_lists_exactly_the_claims_that_changed(cli, fixture_site: FixtureSi
     assert "removed" in side_by_side.read_text() and "<mark>" in side_by_side.read_text()
     table = cli("diff", str(tmp_path / "v1"), str(tmp_path / "v2"))
     assert "2 claims added" in table.stdout or "claims added" in table.stdout
+
+
+@pytest.mark.parametrize("size", ["0", "-5", "inf", "1e400", "lots"])
+def test_bad_max_bytes_is_one_line(cli, tmp_path: Path, size: str) -> None:
+    result = cli("audit", "http://127.0.0.1:9/", "--out", str(tmp_path / "a"), "--max-bytes", size)
+    assert result.exit_code == 2 and "--max-bytes" in result.stderr and "Traceback" not in result.stderr

@@ -221,3 +221,19 @@ def test_rules_test_fails_on_a_failing_example(cli, tmp_path: Path) -> None:
 def _write(path: Path, data: bytes) -> str:
     path.write_bytes(data)
     return str(path)
+
+
+def test_terminal_never_passes_control_sequences_from_pages(cli, page) -> None:
+    padding = "Our clinic welcomes families from the whole region. " * 10
+    text = (
+        padding
+        + "Our stem cell pills \x1b]8;;https://evil.example\x1b\\CLICK\x1b]8;;\x1b\\ have no side effects \x1b[2J."
+    )
+    result = cli("check", page(text))
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stdout and "CLICK" in result.stdout
+
+
+def test_error_messages_are_not_markup(cli, tmp_path) -> None:
+    line = one_error_line(cli("check", str(tmp_path / "[/x][bold]oops.txt")))
+    assert "[/x][bold]oops.txt: no such file" in line

@@ -82,6 +82,7 @@ class AuditResult:
     flagged: int = 0
     skipped: list[dict[str, str]] = field(default_factory=list)  # {"url", "reason"}: not checked
     truncated: list[str] = field(default_factory=list)  # checked up to the byte cap
+    interrupted: bool = False
     blocked_by_robots: list[str] = field(default_factory=list)
     started_at: str = ""
     finished_at: str = ""
@@ -96,6 +97,14 @@ def normalise(url: str) -> str:
     return canonicalize_url(url, keep_fragments=False)
 
 
+def resolve(base: str, link: str) -> str | None:
+    """A link made absolute and canonical, or None when a hostile page wrote something that is no URL."""
+    try:
+        return normalise(urljoin(base, link))
+    except ValueError:
+        return None
+
+
 class Evidence:
     """The WARC file: every request and response exactly as exchanged."""
 
@@ -106,7 +115,9 @@ class Evidence:
     def close(self) -> None:
         self.handle.close()
 
-    def record(self, response: httpx.Response, body: bytes, fetched_at: str) -> str:
+    def record(
+        self, response: httpx.Response, body: bytes, fetched_at: str, *, truncated: bool = False
+    ) -> str:
         request = response.request
         request_headers = StatusAndHeaders(
             f"{request.method} {request.url.raw_path.decode('ascii', 'replace')} HTTP/1.1",
@@ -135,7 +146,11 @@ class Evidence:
             "response",
             payload=io.BytesIO(body),
             http_headers=response_headers,
-            warc_headers_dict={"WARC-Date": fetched_at},
+            # A body cut at --max-bytes must not pass for the complete response.
+            warc_headers_dict={
+                "WARC-Date": fetched_at,
+                **({"WARC-Truncated": "length"} if truncated else {}),
+            },
         )
         record_id = response_record.rec_headers.get_header("WARC-Record-ID")
         request_record.rec_headers.add_header("WARC-Concurrent-To", record_id)
@@ -166,8 +181,11 @@ class Crawler:
         self.client.close()
 
     def same_site(self, url: str) -> bool:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
+        try:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower()
+        except ValueError:
+            return False
         if parts.scheme not in ("http", "https"):
             return False
         if host == self.host:
@@ -187,7 +205,7 @@ class Crawler:
             time.sleep(pause)
         self._last_request = time.monotonic()
 
-    def fetch(self, url: str) -> Fetched:
+    def fetch(self, url: str, *, adopt_host: bool = False) -> Fetched:
         """GET with redirects followed inside the site; each hop is WARC evidence. Raises httpx errors."""
         redirects: list[str] = []
         current = url
@@ -206,10 +224,14 @@ class Crawler:
                         break
                     if time.monotonic() - started > self.options.timeout:
                         raise httpx.ReadTimeout(f"page did not finish within {self.options.timeout:g} s")
-                record_id = self.evidence.record(response, bytes(body), fetched_at)
+                record_id = self.evidence.record(response, bytes(body), fetched_at, truncated=truncated)
                 if response.is_redirect and response.headers.get("location"):
-                    target = normalise(urljoin(current, response.headers["location"]))
+                    target = resolve(current, response.headers["location"])
                     redirects.append(current)
+                    if target is None:
+                        raise httpx.TooManyRedirects("redirects to something that is not a URL")
+                    if adopt_host and urlsplit(target).hostname:
+                        self.host = (urlsplit(target).hostname or "").lower()  # apex -> www and the like
                     if not self.same_site(target):
                         raise httpx.TooManyRedirects(f"redirects off the site to {target}")
                     if not self.allowed(target):
@@ -237,6 +259,10 @@ class Crawler:
         try:
             got = self.fetch(robots_url)
         except httpx.HTTPError:
+            return []
+        if got.status >= 500 and not self.options.ignore_robots:
+            # RFC 9309: an unreachable robots.txt means the whole site is disallowed.
+            self.robots = Protego.parse("User-agent: *\nDisallow: /\n")
             return []
         if got.status >= 400:
             return []
@@ -268,20 +294,20 @@ class Crawler:
             if got.status >= 400:
                 continue
             for loc in root.iter("{*}loc"):
-                text = urljoin(url, (loc.text or "").strip())
+                text = resolve(url, (loc.text or "").strip())
+                if text is None:
+                    continue
                 if root.tag.endswith("sitemapindex"):
                     queue.append(text)
-                elif text and self.same_site(text):
-                    found.append(normalise(text))
+                elif self.same_site(text):
+                    found.append(text)
         return found
 
     def pages(self) -> Iterator[tuple[Fetched, int]]:
         """Breadth-first: (fetched page, depth) for every HTML page reached; faults are recorded, not raised."""
         sitemaps = self.load_robots()
         queue: deque[tuple[str, int]] = deque([(self.seed, 0)])
-        if self.options.use_sitemaps:
-            queue.extend((url, 1) for url in self.sitemap_urls(sitemaps))
-        queued = {url for url, _ in queue}
+        queued = {self.seed}
         first = True
         while queue and self.result.pages_fetched < self.options.max_pages:
             url, depth = queue.popleft()
@@ -293,7 +319,8 @@ class Crawler:
                     )
                 continue
             try:
-                got = self.fetch(url)
+                host = self.host
+                got = self.fetch(url, adopt_host=first)
             except httpx.HTTPError as exc:
                 reason = str(exc) or type(exc).__name__
                 if first:
@@ -302,6 +329,19 @@ class Crawler:
                 continue
             if first and got.status >= 400:
                 raise ClaimcheckError(f"{url}: the seed URL answered HTTP {got.status}")
+            if first:
+                if (
+                    self.host != host
+                ):  # the seed moved (apex -> www): that host's robots.txt rules from now on
+                    self.seed = got.final_url
+                    sitemaps = self.load_robots()
+                    if not self.allowed(got.final_url):
+                        raise ClaimcheckError(f"{got.final_url}: robots.txt disallows this URL")
+                if self.options.use_sitemaps and self.options.depth >= 1:
+                    for extra in self.sitemap_urls(sitemaps):
+                        if extra not in queued:
+                            queued.add(extra)
+                            queue.append((extra, 1))
             first = False
             self.result.pages_fetched += 1
             if got.status >= 400:
@@ -328,8 +368,8 @@ class Crawler:
         for element, attribute, link, _ in tree.iterlinks():
             if element.tag != "a" or attribute != "href":
                 continue
-            url = normalise(urljoin(page.final_url, link))
-            if self.same_site(url):
+            url = resolve(page.final_url, link)
+            if url is not None and self.same_site(url):
                 out.append(url)
         return out
 
@@ -347,6 +387,11 @@ def run_audit(
     """Crawl, keep evidence, check, store; write report.html and manifest.json. Returns the counts."""
     if not seed.lower().startswith(("http://", "https://")):
         raise ClaimcheckError(f"{seed}: an audit starts from an http(s) URL")
+    if any((out / name).exists() for name in (WARC_NAME, STORE_NAME, MANIFEST_NAME)):
+        # Each audit is one dated snapshot; merging two crawls would hide what vanished in between.
+        raise ClaimcheckError(
+            f"{out}: already holds an audit; use a new folder and compare them with `claimcheck diff`"
+        )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -377,14 +422,23 @@ def run_audit(
                     "truncated": report.truncated,
                 }
                 store.add(report, extra=extra)
-                result.pages_checked += 1
+                if report.verdict == "skipped":  # fetched, but binary, empty or undecodable
+                    result.skipped.append(
+                        {"url": page.final_url, "reason": report.skip_reason or "unreadable"}
+                    )
+                else:
+                    result.pages_checked += 1
                 result.flagged += report.verdict == "flagged"
                 if page.truncated:
                     result.truncated.append(page.url)
                 on_page(report)
+        except KeyboardInterrupt:
+            result.interrupted = True  # keep what was fetched: the report and manifest still get written
         finally:
             result.finished_at = now_utc()
-            store.finish_run(documents=result.pages_checked, skipped=len(result.skipped), interrupted=False)
+            store.finish_run(
+                documents=result.pages_checked, skipped=len(result.skipped), interrupted=result.interrupted
+            )
             crawler.close()
             evidence.close()
         from claimcheck.render.html import write_html_report
@@ -407,6 +461,7 @@ def run_audit(
         "pages_fetched": result.pages_fetched,
         "pages_checked": result.pages_checked,
         "pages_flagged": result.flagged,
+        "interrupted": result.interrupted,
         "skipped": result.skipped,
         "truncated": result.truncated,
         "blocked_by_robots": result.blocked_by_robots,

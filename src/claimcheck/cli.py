@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json as jsonlib
+import math
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -21,7 +22,7 @@ from claimcheck.checker import Checker
 from claimcheck.errors import ClaimcheckError
 from claimcheck.findings import Report
 from claimcheck.render.jsonout import report_json, report_jsonl
-from claimcheck.render.terminal import render_report, summary_line
+from claimcheck.render.terminal import render_report, safe, summary_line
 from claimcheck.rules.model import SEVERITIES
 from claimcheck.sources.document import Document
 from claimcheck.sources.inputs import check_inputs_exist, iter_documents, read_single
@@ -81,9 +82,8 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except ClaimcheckError as exc:
-        stderr_console().print(
-            f"[bold red]claimcheck: error:[/] {exc}", markup=True, highlight=False, soft_wrap=True
-        )
+        # The message holds file names, URLs and server text: printed as plain text, never as markup.
+        stderr_console().print(Text.assemble(("claimcheck: error: ", "bold red"), safe(exc)), soft_wrap=True)
         raise typer.Exit(EXIT_USAGE) from None
     except BrokenPipeError:
         # The reader went away (`| head`); that is not an error.
@@ -367,19 +367,22 @@ def _summary(store: Any, by: ReportBy, limit: int) -> Table:
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*[Text(str(v)) for v in row])
+        table.add_row(*[safe(v) for v in row])
     return table
 
 
 def _byte_size(text: str) -> int:
-    """ "10MB", "500k", "2000000" -> bytes."""
+    """ "10MB", "500k", "2000000" -> bytes (a finite size above zero)."""
     units = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
-    number = text.strip().lower().rstrip("s")
+    number = text.strip().lower()
     digits = number.rstrip("kmgb")
     try:
-        return int(float(digits) * units[number[len(digits) :]])
+        size = float(digits) * units[number[len(digits) :]]
     except (ValueError, KeyError):
-        raise ClaimcheckError(f"--max-bytes {text}: use a size such as 10MB, 500k or 2000000") from None
+        size = float("nan")
+    if not math.isfinite(size) or size < 1:
+        raise ClaimcheckError(f"--max-bytes {text}: use a size above zero such as 10MB, 500k or 2000000")
+    return int(size)
 
 
 @app.command()
@@ -440,7 +443,7 @@ def audit(
         checker = Checker(rules or [])
         live = progress if progress is not None else sys.stderr.isatty()
         reports: list[Report] = []
-        with Status("starting the crawl", console=console) if live else _nullcontext() as status:
+        with Status("starting the crawl", console=console) if live else nullcontext() as status:
 
             def on_page(report: Report) -> None:
                 reports.append(
@@ -455,7 +458,7 @@ def audit(
                 )
                 if status is not None:
                     flagged = sum(r.verdict == "flagged" for r in reports)
-                    status.update(f"{len(reports)} pages checked, {flagged} flagged — {report.url}")
+                    status.update(safe(f"{len(reports)} pages checked, {flagged} flagged — {report.url}"))
 
             result = run_audit(
                 url,
@@ -463,10 +466,10 @@ def audit(
                 options,
                 checker,
                 lang=lang,
-                log=lambda m: console.print(f"[yellow]{m}[/]"),
+                log=lambda m: console.print(safe(m, "yellow")),
                 on_page=on_page,
             )
-    table = Table(title=f"audit of {url}", title_justify="left", show_header=False)
+    table = Table(title=safe(f"audit of {url}"), title_justify="left", show_header=False)
     table.add_column("what", style="dim")
     table.add_column("value", overflow="fold")
     table.add_row("pages fetched", str(result.pages_fetched))
@@ -474,7 +477,7 @@ def audit(
     table.add_row("flagged", str(result.flagged))
     table.add_row("skipped", str(len(result.skipped)))
     for item in result.skipped[:20]:
-        table.add_row("  " + item["reason"], Text(item["url"]))
+        table.add_row(safe("  " + item["reason"]), safe(item["url"]))
     if result.truncated:
         table.add_row(f"truncated at {options.max_bytes:,} bytes", str(len(result.truncated)))
     if result.blocked_by_robots:
@@ -482,21 +485,15 @@ def audit(
     for report in sorted(reports, key=lambda r: -r.score)[:10]:
         if report.score:
             table.add_row(
-                "  risk " + str(report.score), Text(f"{report.url}  {', '.join(report.categories)}")
+                "  risk " + str(report.score), safe(f"{report.url}  {', '.join(report.categories)}")
             )
+    if result.interrupted:
+        table.add_row("interrupted", "yes: the report and manifest cover what was fetched")
     table.add_row("evidence", str(out / WARC_NAME))
     table.add_row("report", str(out / REPORT_NAME))
     table.add_row("manifest", str(out / MANIFEST_NAME))
     console.print(table)
-    raise typer.Exit(exit_code(reports, fail_on))
-
-
-class _nullcontext:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
+    raise typer.Exit(130 if result.interrupted else exit_code(reports, fail_on))
 
 
 class DiffFormat(str, Enum):
@@ -543,14 +540,14 @@ def diff_command(
         for column in ("page", "category", "claim", "sentence"):
             table.add_column(column, overflow="fold", ratio=2 if column == "sentence" else 1)
         for claim in claims:
-            table.add_row(Text(claim.url), claim.category, Text(claim.text), Text(claim.sentence))
+            table.add_row(safe(claim.url), claim.category, safe(claim.text), safe(claim.sentence))
         console.print(table)
     for title, pages in (
         ("pages that appeared", result.pages_added),
         ("pages that vanished", result.pages_removed),
     ):
         for page in pages:
-            console.print(Text(f"{title}: {page}"))
+            console.print(safe(f"{title}: {page}"))
 
 
 class EvalFormat(str, Enum):
@@ -629,7 +626,7 @@ def rules_show(
         if item is None:
             raise ClaimcheckError(f"no rule or cue with id {rule_id!r} (see `claimcheck rules list`)")
         console = stdout_console()
-        console.print(f"[dim]{item.origin.path}:{item.origin.line}[/dim]")
+        console.print(safe(f"{item.origin.path}:{item.origin.line}", "dim"))
         console.print(
             yaml.safe_dump(item.as_data(), allow_unicode=True, sort_keys=False, width=100), markup=False
         )
@@ -657,7 +654,7 @@ def rules_test(
         table.add_column("ok", no_wrap=True)
         for r in shown:
             verdict = Text("pass", style="green") if r.passed else Text("FAIL", style="red")
-            table.add_row(r.rule, r.kind, Text(r.text), Text(r.got), verdict)
+            table.add_row(r.rule, r.kind, safe(r.text), safe(r.got), verdict)
         console.print(table)
     by_kind = {k: sum(1 for r in results if r.kind == k) for k in ("flag", "ok", "context")}
     console.print(

@@ -6,6 +6,7 @@ comparison happens on a folded form: lower case, accents stripped, typographic q
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "´": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
@@ -25,3 +26,13 @@ def fold(text: str) -> str:
         return fast
     decomposed = unicodedata.normalize("NFKD", fast)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# C0 controls (but tab and newline), DEL, C1 controls, lone surrogates and bidi overrides: a scraped page can
+# use them to rewrite the terminal (escape sequences, hyperlinks) or to make a URL read backwards.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Unsafe characters replaced one for one by U+FFFD, so offsets into the text still hold."""
+    return _UNSAFE.sub("\ufffd", text)

@@ -7,10 +7,11 @@ from rich.table import Table
 from rich.text import Text
 
 from claimcheck.evaluation import EvalResult
+from claimcheck.render.terminal import safe
 
 
 def render_eval(result: EvalResult, console: Console, *, show_errors: bool = False) -> None:
-    table = Table(title=f"{result.source}: {result.passages} passages", title_justify="left")
+    table = Table(title=safe(f"{result.source}: {result.passages} passages"), title_justify="left")
     for column in ("category", "support", "tp", "fp", "fn", "precision", "recall", "F1"):
         table.add_column(column, justify="left" if column == "category" else "right")
     for category, c in result.per_category.items():
@@ -42,11 +43,11 @@ def render_eval(result: EvalResult, console: Console, *, show_errors: bool = Fal
         f"({result.false_alarm_rate:.1%})"
     )
     for problem in result.problems:
-        console.print(Text(f"skipped {problem}", style="yellow"))
+        console.print(safe(f"skipped {problem}", "yellow"))
     if show_errors and result.errors:
         errors = Table(title="errors", show_lines=True, expand=True)
         for column in ("passage", "kind", "category", "text", "why"):
             errors.add_column(column, overflow="fold")
         for e in result.errors:
-            errors.add_row(e.passage, e.kind, e.category, Text(e.text), Text(e.why))
+            errors.add_row(safe(e.passage), e.kind, e.category, safe(e.text), safe(e.why))
         console.print(errors)

@@ -27,6 +27,7 @@ from typing import TextIO
 
 from claimcheck.findings import Finding, Report
 from claimcheck.rules import CATEGORIES, SEVERITIES
+from claimcheck.textnorm import printable
 
 __all__ = ["CATEGORY_COLOURS", "write_html_report"]
 
@@ -65,15 +66,12 @@ SKIPPED_LIST_LIMIT = 1000  # sources listed under "skipped"; the rest are only c
 DOMAIN_LIMIT = 500  # domains listed in the ranking; the rest are only counted
 LOCAL = "(local files)"
 
-# C0 controls (but tab, newline, carriage return), DEL, C1 controls, lone surrogates (cannot be encoded),
-# and bidi embedding/override/isolate characters (they can make a URL read backwards).
-_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"\s+")
 
 
 def _clean(value: object, limit: int = MAX_FIELD) -> str:
     """A scraped string made printable and short. Escaping happens later, at output."""
-    text = _UNSAFE_CHARS.sub("\ufffd", _SPACES.sub(" ", str(value)).strip())
+    text = printable(_SPACES.sub(" ", str(value)).strip())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

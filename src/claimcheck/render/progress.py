@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from claimcheck.batch import ScanStats
+from claimcheck.render.terminal import safe
 
 
 class _RateColumn(ProgressColumn):
@@ -79,12 +80,14 @@ def summary_table(stats: ScanStats, elapsed: float, *, top: int = 10) -> Table:
     table.add_row("clean", f"{stats.clean:,}")
     table.add_row("skipped", f"{stats.skipped:,}")
     for reason, n in stats.skip_reasons.most_common():
-        table.add_row("  skipped: " + reason, f"{n:,}")
+        table.add_row(safe("  skipped: " + reason), f"{n:,}")
     for category, n in sorted(stats.categories.items(), key=lambda kv: (-kv[1], kv[0])):
         table.add_row("  claims: " + category, f"{n:,}")
     for domain, score in stats.domain_score.most_common(top):
         if score:
-            table.add_row("  risk: " + domain, f"score {score:,} over {stats.domain_pages[domain]:,} page(s)")
+            table.add_row(
+                safe("  risk: " + domain), f"score {score:,} over {stats.domain_pages[domain]:,} page(s)"
+            )
     if elapsed > 0 and stats.documents:
         table.add_row(
             "speed", f"{stats.documents / elapsed:,.1f} docs/s, {stats.bytes / elapsed / 1e6:,.2f} MB/s"

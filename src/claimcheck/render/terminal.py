@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from claimcheck.findings import Finding, Report
+from claimcheck.textnorm import printable
 
 CATEGORY_STYLES: dict[str, str] = {
     "cure_all": "bold white on red",
@@ -26,9 +27,14 @@ MUTED = "underline dim"  # mentions that the page does not assert
 FULL_TEXT_LIMIT = 2500  # longer texts show only the sentences that carry findings
 
 
+def safe(value: object, style: str = "") -> Text:
+    """Text from a page, a file name or a server: never markup, never terminal control sequences."""
+    return Text(printable(str(value)), style=style)
+
+
 def summary_line(report: Report) -> str:
     if report.verdict == "skipped":
-        return f"skipped: {report.error}"
+        return printable(f"skipped: {report.error}")
     asserted = report.asserted
     others = len(report.findings) - len(asserted)
     claims = f"{len(asserted)} red-flag claim{'s' * (len(asserted) != 1)}"
@@ -120,14 +126,14 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _text_view(report: Report, shown: list[Finding], *, plain: bool = False) -> Panel:
-    text = report.text
+    text = printable(report.text)
     if text and len(text) <= FULL_TEXT_LIMIT:
         return Panel(_highlight(text, 0, shown, plain=plain), title="checked text", title_align="left")
     parts: list[Text] = []
     for start, end, group in _excerpts(text, shown):
         line = Text(f"@{start}  ", style="dim")
         line.append_text(
-            _highlight(text[start:end], start, group, plain=plain) if text else Text(group[0].sentence)
+            _highlight(text[start:end], start, group, plain=plain) if text else safe(group[0].sentence)
         )
         parts.append(line)
     return Panel(Group(*parts), title="sentences with findings", title_align="left")
@@ -165,11 +171,11 @@ def _table(findings: list[Finding]) -> Table:
         category.append(f"\n{f.severity}", style="dim")
         context = Text(f.context, style="bold red" if f.asserted else "green")
         if f.cue:
-            context.append(f"\ncue: {f.cue}", style="dim")
-        matched = Text(f.text)
+            context.append(printable(f"\ncue: {f.cue}"), style="dim")
+        matched = safe(f.text)
         if f.evidence:
-            matched.append(f"\n+ {f.evidence}", style="dim")
-        why = Text(f.message)
-        why.append(f"\n{f.reference}", style="dim")
+            matched.append(printable(f"\n+ {f.evidence}"), style="dim")
+        why = safe(f.message)
+        why.append(printable(f"\n{f.reference}"), style="dim")
         table.add_row(str(number), category, matched, context, why)
     return table
