@@ -98,8 +98,12 @@ def test_mixed_batch_into_a_store(cli, mixed_batch: list[str], tmp_path: Path) -
             ).fetchone()[0]
             == 0
         )
-    again = cli("scan", *mixed_batch, "--db", str(db), "--jobs", "1")
-    assert reports_of(again.stdout) == []  # everything was stored already
+    again = cli("scan", *mixed_batch, "--db", str(db), "--jobs", "2")
+    assert again.exit_code == 1  # the stored verdicts still count
+    assert reports_of(again.stdout) == reports  # re-emitted from the store, in order, nothing re-checked
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 21
+        assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
 
 
 def test_parallel_results_equal_serial(cli, mixed_batch: list[str]) -> None:
@@ -138,19 +142,9 @@ def test_killed_scan_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
     with lines.open("w") as handle:
         for i in range(count):
             handle.write(json.dumps({"id": f"d{i}", "text": f"{texts[i % 3]} Page {i}. " * 8}) + "\n")
-    db = tmp_path / "scan.sqlite"
-    command = [
-        sys.executable,
-        "-m",
-        "claimcheck",
-        "scan",
-        str(lines),
-        "--db",
-        str(db),
-        "--jobs",
-        "2",
-        "--no-progress",
-    ]
+    db, out = tmp_path / "scan.sqlite", tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "claimcheck", "scan", str(lines), "--db", str(db), "--jobs", "2"]
+    command += ["--no-progress", "--out", str(out)]
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
@@ -173,6 +167,8 @@ def test_killed_scan_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
         ids = {row[0] for row in con.execute("SELECT id FROM documents")}
     assert total == distinct == count
     assert ids == {f"d{i}" for i in range(count)}
+    emitted = [json.loads(line)["id"] for line in out.read_text().splitlines()]
+    assert emitted == [f"d{i}" for i in range(count)]  # the resumed run's output is complete and in order
 
 
 def test_dask_local_cluster_gives_the_same_reports(cli, mixed_batch: list[str]) -> None:
@@ -284,7 +280,8 @@ def test_truncated_gzip_and_huge_pages_do_not_stop_a_batch(cli, tmp_path: Path) 
     assert big["truncated"] is True and big["verdict"] == "clean"  # the claim lies past the cap
 
 
-def test_interrupted_scan_says_how_to_resume(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_interrupted_scan_says_how_to_resume(tmp_path: Path, jobs: str) -> None:
     lines = tmp_path / "many.jsonl"
     with lines.open("w") as handle:
         for i in range(3000):
@@ -299,16 +296,67 @@ def test_interrupted_scan_says_how_to_resume(tmp_path: Path) -> None:
         "--db",
         str(db),
         "--jobs",
-        "1",
+        jobs,
         "--no-progress",
     ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not db.exists():
         time.sleep(0.1)
     time.sleep(1.5)
-    process.send_signal(signal.SIGINT)
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: to the whole process group
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
     assert "run the same command again to resume" in err
-    assert "Traceback" not in err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+
+
+def test_corrupt_gzip_and_surrogates_become_skips_or_text(cli, tmp_path: Path) -> None:
+    rows = "".join(json.dumps({"id": f"t{i}", "text": CLAIM}) + "\n" for i in range(200)).encode()
+    packed = bytearray(gzip.compress(rows))
+    for offset in range(60, 70):
+        packed[offset] ^= 0xFF  # flipped bits inside the deflate stream
+    broken = tmp_path / "flipped.jsonl.gz"
+    broken.write_bytes(bytes(packed))
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text(
+        '{"id": null, "text": "Our stem cell pills \\ud800 have no side effects."}\n', encoding="utf-8"
+    )
+    result = cli("scan", str(broken), str(odd), "--jobs", "1")
+    reports = reports_of(result.stdout)
+    assert result.exit_code in (0, 1) and "Traceback" not in result.stderr
+    assert any(r["verdict"] == "skipped" and "unreadable" in r["error"] for r in reports)
+    last = reports[-1]
+    assert last["id"] == f"{odd}:1" and last["verdict"] == "flagged"
+
+
+def test_a_failing_document_is_skipped_not_fatal(monkeypatch) -> None:
+    from claimcheck.batch import CheckerSpec, check_in_order
+    from claimcheck.checker import Checker
+    from claimcheck.sources.document import Document
+
+    original = Checker.check_document
+
+    def explode(self, doc, lang=None):
+        if doc.id == "bad":
+            raise RuntimeError("boom")
+        return original(self, doc, lang)
+
+    monkeypatch.setattr(Checker, "check_document", explode)
+    docs = [Document(id=i, source=i, raw=CLAIM.encode()) for i in ("a", "bad", "c")]
+    reports = list(check_in_order(CheckerSpec(), docs, jobs=1))
+    assert [r.verdict for r in reports] == ["flagged", "skipped", "flagged"]
+    assert "internal error (RuntimeError: boom)" in (reports[1].error or "")
+
+
+def test_foreign_sqlite_files_are_refused_and_left_alone(cli, tmp_path: Path) -> None:
+    foreign = tmp_path / "browser.sqlite"
+    with sqlite3.connect(foreign) as con:
+        con.execute("CREATE TABLE moz_places (id INTEGER)")
+    before = foreign.read_bytes()
+    for args in (["report", str(foreign)], ["scan", str(tmp_path), "--db", str(foreign), "--glob", "*.txt"]):
+        result = cli(*args)
+        assert result.exit_code == 2 and "not a claimcheck store" in result.stderr
+    assert foreign.read_bytes() == before

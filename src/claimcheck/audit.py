@@ -14,7 +14,6 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -31,15 +30,10 @@ from claimcheck import __version__
 from claimcheck.checker import Checker
 from claimcheck.errors import ClaimcheckError
 from claimcheck.findings import Report
-from claimcheck.sources.document import Document
-from claimcheck.store import Store
+from claimcheck.sources.document import Document, charset_of
+from claimcheck.store import STORE_NAME, Store, now_utc
 
-WARC_NAME, STORE_NAME, REPORT_NAME, MANIFEST_NAME = (
-    "crawl.warc.gz",
-    "claimcheck.sqlite",
-    "report.html",
-    "manifest.json",
-)
+WARC_NAME, REPORT_NAME, MANIFEST_NAME = "crawl.warc.gz", "report.html", "manifest.json"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_REDIRECTS = 5
 
@@ -86,10 +80,6 @@ class AuditResult:
     blocked_by_robots: list[str] = field(default_factory=list)
     started_at: str = ""
     finished_at: str = ""
-
-
-def now_utc() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def normalise(url: str) -> str:
@@ -410,7 +400,8 @@ def run_audit(
                     raw=page.body,
                     url=page.final_url,
                     kind="html",
-                    charset=_charset(page.content_type),
+                    charset=charset_of(page.content_type),
+                    truncated=page.truncated,
                 )
                 report = checker.check_document(document, lang=lang)
                 report.truncated = report.truncated or page.truncated
@@ -471,8 +462,3 @@ def run_audit(
         json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     return result
-
-
-def _charset(content_type: str) -> str | None:
-    lowered = content_type.lower()
-    return lowered.split("charset=", 1)[1].split(";")[0].strip() or None if "charset=" in lowered else None

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import Counter, deque
+import signal
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from claimcheck.checker import Checker
@@ -39,22 +40,43 @@ class CheckerSpec:
 _WORKER: tuple[CheckerSpec, Checker] | None = None
 
 
-def check_chunk(spec: CheckerSpec, docs: list[Document]) -> list[Report]:
-    """Runs in a worker (process pool or Dask): the Checker is built once per process and reused."""
+def check_chunk(spec: CheckerSpec, items: list[Document | Report]) -> list[Report]:
+    """Runs in a worker (process pool or Dask): the Checker is built once per process and reused.
+
+    Reports in `items` were found in the store and pass through untouched, keeping their place in order.
+    """
     global _WORKER
     if _WORKER is None or _WORKER[0] != spec:
         _WORKER = (spec, spec.build())
     checker = _WORKER[1]
     reports = []
-    for doc in docs:
-        report = checker.check_document(doc, lang=spec.lang)
+    for item in items:
+        if isinstance(item, Report):
+            reports.append(item)
+            continue
+        report = check_one(checker, item, spec.lang)
         report.text = ""  # the page text stays in the worker: only findings travel
         reports.append(report)
     return reports
 
 
-def _chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    chunk: list[Document] = []
+def check_one(checker: Checker, doc: Document, lang: str | None) -> Report:
+    """A bug met on one page must not end a batch of millions: that page is skipped with the reason."""
+    try:
+        return checker.check_document(doc, lang=lang)
+    except Exception as exc:
+        return Report(
+            id=doc.id,
+            source=doc.source,
+            sha256=doc.sha256,
+            lang="und",
+            url=doc.url,
+            error=f"internal error ({type(exc).__name__}: {exc})",
+        )
+
+
+def _chunks(docs: Iterable[Document | Report], size: int) -> Iterator[list[Document | Report]]:
+    chunk: list[Document | Report] = []
     for doc in docs:
         chunk.append(doc)
         if len(chunk) >= size:
@@ -69,23 +91,23 @@ def default_jobs() -> int:
 
 
 def check_in_order(
-    spec: CheckerSpec, docs: Iterable[Document], *, jobs: int = 1, dask: str | None = None
+    spec: CheckerSpec, docs: Iterable[Document | Report], *, jobs: int = 1, dask: str | None = None
 ) -> Iterator[Report]:
-    """Yield one report per document, in input order."""
+    """Yield one report per document, in input order (Reports among the inputs pass straight through)."""
     if dask:
         yield from _dask_map(spec, docs, dask)
     elif jobs <= 1:
         checker = spec.build()
-        for doc in docs:
-            yield checker.check_document(doc, lang=spec.lang)
+        for item in docs:
+            yield item if isinstance(item, Report) else check_one(checker, item, spec.lang)
     else:
         yield from _pool_map(spec, docs, jobs)
 
 
 def _ordered_window(
-    submit: Callable[[list[Document]], Any],
+    submit: Callable[[list[Document | Report]], Any],
     get: Callable[[Any], list[Report]],
-    docs: Iterable[Document],
+    docs: Iterable[Document | Report],
     window: int,
 ) -> Iterator[Report]:
     pending: deque[Any] = deque()
@@ -97,13 +119,18 @@ def _ordered_window(
         yield from get(pending.popleft())
 
 
-def _pool_map(spec: CheckerSpec, docs: Iterable[Document], jobs: int) -> Iterator[Report]:
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the pool and says how to resume."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _pool_map(spec: CheckerSpec, docs: Iterable[Document | Report], jobs: int) -> Iterator[Report]:
     global _WORKER
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     if method == "fork" and (_WORKER is None or _WORKER[0] != spec):
         # Forked workers inherit these compiled pipelines and lemma tables instead of building their own.
         _WORKER = (spec, spec.build().warm())
-    pool = multiprocessing.get_context(method).Pool(processes=jobs)
+    pool = multiprocessing.get_context(method).Pool(processes=jobs, initializer=_ignore_interrupts)
     try:
         yield from _ordered_window(
             lambda chunk: pool.apply_async(check_chunk, (spec, chunk)),
@@ -117,7 +144,7 @@ def _pool_map(spec: CheckerSpec, docs: Iterable[Document], jobs: int) -> Iterato
         pool.join()
 
 
-def _dask_map(spec: CheckerSpec, docs: Iterable[Document], address: str) -> Iterator[Report]:
+def _dask_map(spec: CheckerSpec, docs: Iterable[Document | Report], address: str) -> Iterator[Report]:
     try:
         from distributed import Client, LocalCluster
     except ImportError:
@@ -145,33 +172,3 @@ def _dask_map(spec: CheckerSpec, docs: Iterable[Document], address: str) -> Iter
     finally:
         if cluster is not None:
             cluster.close()
-
-
-@dataclass
-class ScanStats:
-    documents: int = 0
-    flagged: int = 0
-    clean: int = 0
-    skipped: int = 0
-    already_stored: int = 0
-    bytes: int = 0
-    skip_reasons: Counter[str] = field(default_factory=Counter)
-    categories: Counter[str] = field(default_factory=Counter)
-    domain_score: Counter[str] = field(default_factory=Counter)
-    domain_pages: Counter[str] = field(default_factory=Counter)
-
-    def add(self, report: Report, size: int = 0) -> None:
-        self.documents += 1
-        self.bytes += size
-        if report.verdict == "skipped":
-            self.skipped += 1
-            self.skip_reasons[report.skip_reason or "unknown error"] += 1
-            return
-        if report.verdict == "flagged":
-            self.flagged += 1
-        else:
-            self.clean += 1
-        self.categories.update(f.category for f in report.asserted)
-        domain = report.domain or "(local files)"
-        self.domain_pages[domain] += 1
-        self.domain_score[domain] += report.score

@@ -6,6 +6,7 @@ import json as jsonlib
 import math
 import os
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from enum import Enum
@@ -26,6 +27,7 @@ from claimcheck.render.terminal import render_report, safe, summary_line
 from claimcheck.rules.model import SEVERITIES
 from claimcheck.sources.document import Document
 from claimcheck.sources.inputs import check_inputs_exist, iter_documents, read_single
+from claimcheck.textnorm import printable
 
 app = typer.Typer(
     name="claimcheck",
@@ -175,11 +177,12 @@ def scan(
     ] = None,
 ) -> None:
     """Check many documents; reports stream out in input order and, with --db, into a resumable store."""
-    from claimcheck.batch import CheckerSpec, ScanStats, check_in_order, default_jobs
+    from claimcheck.batch import CheckerSpec, check_in_order, default_jobs
     from claimcheck.render.csvout import FindingsCsv
     from claimcheck.render.progress import ScanProgress, summary_table
     from claimcheck.sources.inputs import read_url_list
     from claimcheck.store import Store
+    from claimcheck.summary import ScanStats
 
     all_inputs = list(inputs or [])
     stats = ScanStats()
@@ -201,25 +204,38 @@ def scan(
         sink = _open_sink(out)
         csv_writer = FindingsCsv(sink) if fmt is ScanFormat.csv else None
         show_progress = progress if progress is not None else sys.stderr.isatty()
+        console = stderr_console()
         interrupted = False
+        started = time.perf_counter()
         if store:
+            previous = store.previous_rules_digest()
+            if previous and previous != ruleset.digest:
+                console.print(
+                    safe(
+                        f"warning: the rules changed since this store's last run ({previous} -> {ruleset.digest}); "
+                        "stored documents keep their earlier reports",
+                        "yellow",
+                    )
+                )
             store.start_run(tool_version=__version__, rules_digest=ruleset.digest, inputs=all_inputs)
         sizes: dict[str, int] = {}
 
-        def pending() -> Iterator[Document]:
+        def pending() -> Iterator[Document | Report]:
+            """Documents to check; those already in the store come back as their stored report, in place."""
             for doc in iter_documents(all_inputs, glob=glob):
-                if store and store.has(doc.source, doc.sha256):
-                    stats.already_stored += 1
-                    continue
                 sizes[doc.source] = len(doc.raw)
-                yield doc
+                stored = store.stored(doc.source, doc.sha256) if store else None
+                if stored is not None:
+                    stats.already_stored += 1
+                    yield stored
+                else:
+                    yield doc
 
         try:
             with ScanProgress(
                 stats, total_bytes=_input_bytes(all_inputs, glob), enabled=show_progress
             ) as live:
-                reports = check_in_order(spec, pending(), jobs=jobs or default_jobs(), dask=dask)
-                for report in reports:
+                for report in check_in_order(spec, pending(), jobs=jobs or default_jobs(), dask=dask):
                     size = sizes.pop(report.source, 0)
                     stats.add(report, size)
                     live.advance(size)
@@ -230,7 +246,7 @@ def scan(
                     elif fmt is ScanFormat.jsonl:
                         sink.write(report_jsonl(report) + "\n")
                     else:
-                        sink.write(f"{report.verdict:8} {report.source}  {summary_line(report)}\n")
+                        sink.write(f"{report.verdict:8} {printable(report.source)}  {summary_line(report)}\n")
                     if exit_code([report], fail_on) == EXIT_FLAGGED:
                         code = EXIT_FLAGGED
         except KeyboardInterrupt:
@@ -243,12 +259,11 @@ def scan(
                 sink.close()
             else:
                 sink.flush()
-        console = stderr_console()
         if show_progress or interrupted:
-            console.print(summary_table(stats, live.elapsed))
+            console.print(summary_table(stats, time.perf_counter() - started))
         if interrupted:
             again = "run the same command again to resume" if db else "add --db FILE to make a scan resumable"
-            console.print(f"[yellow]Interrupted after {stats.documents} documents; {again}.[/]")
+            console.print(safe(f"Interrupted after {stats.documents} documents; {again}.", "yellow"))
             raise typer.Exit(130)
     raise typer.Exit(code)
 
@@ -292,19 +307,6 @@ class ReportBy(str, Enum):
     rule = "rule"
 
 
-AUDIT_STORE_NAME = "claimcheck.sqlite"
-
-
-def open_store_path(target: Path) -> Path:
-    """A store file, or an audit folder that holds one. Never creates a store by accident."""
-    path = target / AUDIT_STORE_NAME if target.is_dir() else target
-    if not path.is_file():
-        raise ClaimcheckError(
-            f"{target}: no such store (give a .sqlite file from `scan --db` or an audit folder)"
-        )
-    return path
-
-
 @app.command()
 def report(
     target: Annotated[Path, typer.Argument(help="A store from `scan --db`, or an audit folder.")],
@@ -324,9 +326,9 @@ def report(
 ) -> None:
     """Summaries, exports and the HTML report from a store."""
     from claimcheck.render.csvout import FindingsCsv
-    from claimcheck.store import Store
+    from claimcheck.store import Store, store_path
 
-    with user_errors(), Store(open_store_path(target)) as store:
+    with user_errors(), Store(store_path(target), readonly=True) as store:
         if csv_out:
             with _open_sink(csv_out) as handle:
                 FindingsCsv(handle).write_all(store.reports())
@@ -685,7 +687,11 @@ def main_options(
 
 def main() -> None:
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:  # outside the commands that handle it themselves (scan, audit)
+        print("claimcheck: interrupted", file=sys.stderr)
+        sys.exit(130)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from claimcheck.errors import ClaimcheckError
+from claimcheck.store import store_path
 from claimcheck.textnorm import fold
 
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -66,16 +67,9 @@ class DiffResult:
         }
 
 
-def store_file(target: Path) -> Path:
-    path = target / "claimcheck.sqlite" if target.is_dir() else target
-    if not path.is_file():
-        raise ClaimcheckError(f"{target}: no such audit folder or store")
-    return path
-
-
 def load_claims(target: Path, *, include_mentions: bool = False) -> dict[str, list[Claim]]:
     """The latest report of every page (by URL, else source) and its claims."""
-    path = store_file(target)
+    path = store_path(target)
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
             rows = db.execute(

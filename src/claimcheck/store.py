@@ -26,6 +26,19 @@ from claimcheck.errors import ClaimcheckError
 from claimcheck.findings import Report
 
 SCHEMA_VERSION = "1"
+STORE_NAME = "claimcheck.sqlite"  # the store's name inside an audit folder
+
+
+def store_path(target: Path) -> Path:
+    """A store file, or an audit folder that holds one. Never creates a store by accident."""
+    path = target / STORE_NAME if target.is_dir() else target
+    if not path.is_file():
+        raise ClaimcheckError(
+            f"{target}: no such store (give a .sqlite file from `scan --db` or an audit folder)"
+        )
+    return path
+
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
@@ -63,23 +76,34 @@ def doc_key(source: str, sha256: str) -> str:
 class Store:
     """One SQLite file. Use as a context manager; `add` buffers, `commit` writes a batch atomically."""
 
-    def __init__(self, path: str | Path, *, batch_size: int = 200, batch_seconds: float = 2.0) -> None:
+    def __init__(
+        self, path: str | Path, *, readonly: bool = False, batch_size: int = 200, batch_seconds: float = 2.0
+    ) -> None:
         self.path = Path(path)
         self.batch_size, self.batch_seconds = batch_size, batch_seconds
         self._pending = 0
         self._last_commit = time.monotonic()
         self.run_id: int | None = None
         try:
-            self.db = sqlite3.connect(self.path, timeout=30)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.executescript(_SCHEMA)
-            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
-            self.db.commit()
+            if readonly:  # `report` and `diff` never change a file they are pointed at
+                self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+            else:
+                self.db = sqlite3.connect(self.path, timeout=30)
+            tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if (tables or readonly) and "meta" not in tables:
+                raise ClaimcheckError(
+                    f"{self.path}: not a claimcheck store (an SQLite file with other tables)"
+                )
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.execute("PRAGMA foreign_keys=ON")
+                self.db.executescript(_SCHEMA)
+                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+                self.db.commit()
+            version = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         except sqlite3.DatabaseError as exc:
             raise ClaimcheckError(f"{self.path}: not a claimcheck store ({exc})") from None
-        version = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         if version and version[0] != SCHEMA_VERSION:
             raise ClaimcheckError(
                 f"{self.path}: store schema {version[0]}, this claimcheck reads {SCHEMA_VERSION}"
@@ -92,7 +116,8 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self.commit()
+        if self.db.in_transaction:
+            self.commit()
         self.db.close()
 
     def start_run(self, *, tool_version: str, rules_digest: str, inputs: list[str]) -> int:
@@ -168,40 +193,59 @@ class Store:
         self._pending = 0
         self._last_commit = time.monotonic()
 
-    # -- queries -------------------------------------------------------------------------------------
-    def count(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+    # -- queries -----------------------------------------------------------------------------------------
+    # Rankings and exports read the latest report of each source: a page that changed between two scans
+    # (same source, new SHA-256) is counted once, as it is now.
+    _LATEST = "pk IN (SELECT max(pk) FROM documents GROUP BY source)"
+
+    def previous_rules_digest(self) -> str | None:
+        row = self.db.execute(
+            "SELECT rules_digest FROM runs WHERE id != coalesce(?, -1) ORDER BY id DESC LIMIT 1",
+            (self.run_id,),
+        ).fetchone()
+        return str(row[0]) if row and row[0] else None
+
+    def stored(self, source: str, sha256: str) -> Report | None:
+        row = self.db.execute(
+            "SELECT report FROM documents WHERE doc_key=?", (doc_key(source, sha256),)
+        ).fetchone()
+        return Report.from_dict(json.loads(row[0])) if row else None
 
     def reports(self, *, order: str = "pk") -> Iterator[Report]:
-        sql = "SELECT report FROM documents ORDER BY " + ("score DESC, pk" if order == "score" else "pk")
-        for (report,) in self.db.execute(sql):
-            yield Report.from_dict(json.loads(report))
+        for data in self.report_dicts(order=order):
+            yield Report.from_dict(data)
 
-    def report_dicts(self) -> Iterator[dict[str, Any]]:
-        for (report,) in self.db.execute("SELECT report FROM documents ORDER BY pk"):
+    def report_dicts(self, *, order: str = "pk") -> Iterator[dict[str, Any]]:
+        sort = "score DESC, pk" if order == "score" else "pk"
+        for (report,) in self.db.execute(
+            f"SELECT report FROM documents WHERE {self._LATEST} ORDER BY {sort}"
+        ):
             yield json.loads(report)
 
     def by_domain(self, limit: int = 50) -> list[tuple[Any, ...]]:
         return self.db.execute(
             "SELECT coalesce(domain, '(local files)'), count(*), sum(verdict='flagged'), sum(score)"
-            " FROM documents GROUP BY 1 ORDER BY 4 DESC, 2 DESC LIMIT ?",
+            f" FROM documents WHERE {self._LATEST} GROUP BY 1 ORDER BY 4 DESC, 2 DESC LIMIT ?",
             (limit,),
         ).fetchall()
 
     def by_page(self, limit: int = 50) -> list[tuple[Any, ...]]:
         return self.db.execute(
             "SELECT id, coalesce(url, source), verdict, score, categories FROM documents"
-            " WHERE verdict != 'skipped' ORDER BY score DESC, pk LIMIT ?",
+            f" WHERE verdict != 'skipped' AND {self._LATEST} ORDER BY score DESC, pk LIMIT ?",
             (limit,),
         ).fetchall()
 
     def by_rule(self, limit: int = 100) -> list[tuple[Any, ...]]:
         return self.db.execute(
             "SELECT rule, category, count(*), count(DISTINCT doc_pk), sum(context='asserted') FROM findings"
+            f" WHERE doc_pk IN (SELECT pk FROM documents WHERE {self._LATEST})"
             " GROUP BY rule ORDER BY 5 DESC, 3 DESC LIMIT ?",
             (limit,),
         ).fetchall()
 
     def totals(self) -> dict[str, int]:
-        rows = self.db.execute("SELECT verdict, count(*) FROM documents GROUP BY verdict").fetchall()
-        return {verdict: int(n) for verdict, n in rows}
+        rows = self.db.execute(
+            f"SELECT verdict, count(*) FROM documents WHERE {self._LATEST} GROUP BY verdict"
+        )
+        return {verdict: int(n) for verdict, n in rows.fetchall()}

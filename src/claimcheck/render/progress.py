@@ -18,8 +18,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from claimcheck.batch import ScanStats
 from claimcheck.render.terminal import safe
+from claimcheck.summary import ScanStats
 
 
 class _RateColumn(ProgressColumn):

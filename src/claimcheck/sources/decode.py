@@ -23,13 +23,16 @@ def looks_binary(data: bytes) -> bool:
     return control / len(head) > 0.05
 
 
-def decode(data: bytes, declared: str | None = None) -> str:
+def decode(data: bytes, declared: str | None = None, *, cut: bool = False) -> str:
+    """`cut`: the bytes stop at a cap, maybe inside a character; that broken tail must not look like
+    another encoding to the detector."""
     if looks_binary(data):
         raise InputError("binary data, not text or HTML")
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if cut and exc.end >= len(data) - 1 and exc.start >= len(data) - 4:
+            return data[: exc.start].decode("utf-8-sig", "replace")
     if declared:
         try:
             return data.decode(codecs.lookup(declared).name)

@@ -21,6 +21,14 @@ _COMMENTS_HEADING = re.compile(
 )
 
 
+def charset_of(content_type: str | None) -> str | None:
+    """The charset named by an HTTP Content-Type header, if any."""
+    lowered = (content_type or "").lower()
+    if "charset=" not in lowered:
+        return None
+    return lowered.split("charset=", 1)[1].split(";")[0].strip().strip('"') or None
+
+
 @dataclass
 class Document:
     """One document to check. `raw` is exactly what was read: its SHA-256 identifies the document."""
@@ -32,6 +40,7 @@ class Document:
     kind: str = "text"  # "text" or "html"
     charset: str | None = None  # declared by HTTP headers, when known
     error: str | None = None  # set when the document could not be read at all
+    truncated: bool = False  # the reader stopped at a byte cap
 
     @property
     def sha256(self) -> str:
@@ -51,7 +60,7 @@ def prepare(doc: Document, max_chars: int = DEFAULT_MAX_CHARS) -> Prepared:
         raise InputError(doc.error)
     if not doc.raw.strip():
         raise InputError("empty document")
-    text = decode(doc.raw, doc.charset)
+    text = decode(doc.raw, doc.charset, cut=doc.truncated)
     if doc.kind == "html":
         text, comments_from = extract_html(text)
     else:
@@ -60,8 +69,8 @@ def prepare(doc: Document, max_chars: int = DEFAULT_MAX_CHARS) -> Prepared:
         comments_from = heading.start() if heading else None
     if not text.strip():
         raise InputError("no text to check")
-    truncated = len(text) > max_chars
-    if truncated:
+    truncated = len(text) > max_chars or doc.truncated
+    if len(text) > max_chars:
         text = text[:max_chars]
         if comments_from is not None and comments_from >= max_chars:
             comments_from = None

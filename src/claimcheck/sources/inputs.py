@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from fnmatch import fnmatch
 from functools import partial
@@ -36,19 +37,27 @@ def read_file(path: Path) -> Document:
         if path.is_dir():
             raise InputError(f"{name}: is a folder; use `claimcheck scan` to check many documents")
         with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES)
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except PermissionError:
         raise InputError(f"{name}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    return Document(id=name, source=name, raw=raw, kind=kind_of(name, raw))
+    return _capped(Document(id=name, source=name, raw=raw, kind=kind_of(name, raw)))
 
 
 def read_stdin() -> Document:
-    raw = sys.stdin.buffer.read()
-    return Document(id="-", source="-", raw=raw, kind=kind_of("-", raw))
+    raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    return _capped(Document(id="-", source="-", raw=raw, kind=kind_of("-", raw)))
+
+
+def _capped(doc: Document) -> Document:
+    """Documents larger than MAX_FILE_BYTES are read up to it and marked truncated, never refused."""
+    if len(doc.raw) > MAX_FILE_BYTES:
+        doc.raw = doc.raw[:MAX_FILE_BYTES]
+        doc.truncated = True
+    return doc
 
 
 def read_single(value: str) -> Document:
@@ -57,7 +66,10 @@ def read_single(value: str) -> Document:
         return read_stdin()
     if is_url(value):
         return fetch(value)
-    return read_file(Path(value))
+    path = Path(value)
+    if is_warc(path) or is_jsonl(path):
+        raise InputError(f"{value}: holds many documents; use `claimcheck scan {value}`")
+    return read_file(path)
 
 
 def is_jsonl(path: Path) -> bool:
@@ -134,7 +146,7 @@ def _jsonl_file(path: Path) -> Iterator[Document]:
         else:
             with path.open("rb") as handle:
                 yield from _jsonl_lines(handle, str(path))
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError; zlib.error is not
         yield Document(id=str(path), source=str(path), raw=b"", error=f"{path}: unreadable ({exc})")
 
 
@@ -156,11 +168,12 @@ def _jsonl_lines(lines: Iterable[bytes], name: str) -> Iterator[Document]:
         body, kind = record.get("text"), "text"
         if not isinstance(body, str):
             body, kind = record.get("html"), "html"
-        doc_id = str(record.get("id", source))
+        doc_id = str(record["id"]) if record.get("id") is not None else source
         url = record.get("url") if isinstance(record.get("url"), str) else None
         if not isinstance(body, str):
             yield Document(
                 id=doc_id, source=source, raw=line, url=url, error=f"line {number}: no 'text' or 'html'"
             )
             continue
-        yield Document(id=doc_id, source=source, raw=body.encode("utf-8"), url=url, kind=kind)
+        # Lone surrogates ("\\ud800") are valid JSON but cannot be encoded: they become U+FFFD.
+        yield Document(id=doc_id, source=source, raw=body.encode("utf-8", "replace"), url=url, kind=kind)

@@ -31,10 +31,12 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAUL
             if response.status_code >= 400:
                 raise InputError(f"{url}: HTTP {response.status_code} {response.reason_phrase}".rstrip())
             body = bytearray()
+            truncated = False
             for chunk in response.iter_bytes():
                 body += chunk
-                if len(body) >= max_bytes:
+                if len(body) > max_bytes:
                     del body[max_bytes:]
+                    truncated = True
                     break
             content_type = response.headers.get("content-type", "")
             charset = response.charset_encoding
@@ -49,4 +51,6 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAUL
     kind = "html" if "html" in content_type or not content_type else "text"
     if not ("text" in content_type or "html" in content_type or "xml" in content_type or not content_type):
         raise InputError(f"{url}: not a web page (content type {content_type.split(';')[0]})")
-    return Document(id=url, source=url, raw=bytes(body), url=final_url, kind=kind, charset=charset)
+    return Document(
+        id=url, source=url, raw=bytes(body), url=final_url, kind=kind, charset=charset, truncated=truncated
+    )

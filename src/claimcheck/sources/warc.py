@@ -4,13 +4,14 @@ document that says where, and the batch goes on with the next input."""
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from claimcheck.sources.document import Document
+from claimcheck.sources.document import Document, charset_of
 
 MAX_RECORD_BYTES = 64 * 1024 * 1024
 _TEXTUAL = ("text/html", "application/xhtml", "text/plain")
@@ -33,7 +34,7 @@ def iter_warc(path: Path) -> Iterator[Document]:
                     yield document
     except OSError as exc:
         yield _skipped(name, f"{name}: unreadable ({exc.strerror or exc})")
-    except (ArchiveLoadFailed, EOFError, ValueError, AttributeError, KeyError, IndexError) as exc:
+    except (ArchiveLoadFailed, EOFError, ValueError, AttributeError, KeyError, IndexError, zlib.error) as exc:
         # Hostile bytes: warcio and zlib raise these for truncated members, garbage between records and
         # records with missing headers. The archive ends here; what was read before is kept.
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -51,15 +52,22 @@ def _document(name: str, record: object) -> Document | None:
     record_id = headers.get_header("WARC-Record-ID") or ""
     url = headers.get_header("WARC-Target-URI")
     source = f"{name}#{record_id.strip('<>')}"
-    charset = None
-    if "charset=" in content_type.lower():
-        charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip() or None
+    charset = charset_of(content_type)
     try:
-        raw = record.content_stream().read(MAX_RECORD_BYTES)  # type: ignore[attr-defined]
+        raw = record.content_stream().read(MAX_RECORD_BYTES + 1)  # type: ignore[attr-defined]
     except Exception as exc:  # a broken chunked or compressed body: this record only
         return Document(id=source, source=source, raw=b"", url=url, error=f"unreadable record body ({exc})")
     kind = "text" if "text/plain" in content_type.lower() else "html"
-    return Document(id=source, source=source, raw=raw, url=url, kind=kind, charset=charset)
+    truncated = len(raw) > MAX_RECORD_BYTES
+    return Document(
+        id=source,
+        source=source,
+        raw=raw[:MAX_RECORD_BYTES],
+        url=url,
+        kind=kind,
+        charset=charset,
+        truncated=truncated,
+    )
 
 
 def _skipped(source: str, reason: str) -> Document:
