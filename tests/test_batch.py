@@ -262,8 +262,9 @@ def test_report_html_renders_in_headless_chromium(cli, tmp_path: Path) -> None:
         timeout=120,
         text=True,
     ).stdout
-    assert "Pages by risk" in dom or "pages" in dom.lower()
-    assert "<script>alert(1)" not in dom  # the payload is text in the rendered DOM, never an element
+    assert "Pages by risk" in dom and "https://clinic.example/a" in dom
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom  # the payload survives as text in the rendered DOM
+    assert "<script>alert(1)" not in dom  # and never as an element
 
 
 def test_truncated_gzip_and_huge_pages_do_not_stop_a_batch(cli, tmp_path: Path) -> None:

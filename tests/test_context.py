@@ -47,7 +47,11 @@ def test_spanish_contexts(checker: Checker, text: str, category: str, expected: 
 
 
 def test_reader_comments_are_never_the_clinic_voice(checker: Checker) -> None:
-    text = "Our clinic treats knees.\n\n3 thoughts on \u201cKnee care\u201d\n\nI flew to Cancun for IV stem cell infusions and they cured my MS!"
+    article = "Our clinic treats knees with physiotherapy, bracing and patient education. " * 4
+    text = (
+        article
+        + "\n\n3 thoughts on \u201cKnee care\u201d\n\nI flew to Cancun for IV stem cell infusions and they cured my MS!"
+    )
     from claimcheck.sources import Document
 
     report = checker.check_document(Document(id="t", source="t", raw=text.encode()))
@@ -99,3 +103,14 @@ def test_cue_words_inside_the_claim_do_not_negate_it(checker: Checker) -> None:
         "Exosomes carry no DNA, so there is no risk of tumors or rejection.", lang="en"
     )
     assert "risk_free" in report.categories
+
+
+def test_a_comments_menu_item_at_the_top_does_not_silence_the_page(checker: Checker) -> None:
+    from claimcheck.sources import Document
+
+    text = (
+        "Home\nComments\nOur stem cell pills have no side effects. "
+        + "Our team is here for you every day. " * 5
+    )
+    report = checker.check_document(Document(id="t", source="t", raw=text.encode()))
+    assert report.verdict == "flagged"

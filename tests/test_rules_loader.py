@@ -77,6 +77,12 @@ def test_folder_of_packs_is_read(tmp_path: Path) -> None:
         (("phrases: [wonder juice]", "phrases: [wonder, no]"), "YAML boolean"),
         (("id: cure_all.test.example", "id: Bad Id"), "'id' must be dotted lower-case"),
         (("phrases: [wonder juice]", "patterns: [[{SHAPE_OF: x}]]"), "bad token pattern"),
+        (("phrases: [wonder juice]", "patterns: [[{_: {foo: 1}}]]"), "token attribute '_' is not allowed"),
+        (("phrases: [wonder juice]", "patterns: [[{1: juice}]]"), "token attribute 1 is not allowed"),
+        (
+            ("    phrases: [wonder juice]\n", "    phrases: [wonder juice]\n    min_distinct: yes\n"),
+            "'min_distinct' must be",
+        ),
     ],
 )
 def test_invalid_rules_name_file_line_and_rule(
@@ -133,3 +139,36 @@ cues:
 def test_ruleset_digest_changes_with_rules(tmp_path: Path) -> None:
     base = load_rules().digest
     assert load_rules([write(tmp_path, GOOD_RULE)]).digest != base
+
+
+def test_a_rules_folder_without_packs_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(RuleError, match=r"no \.yaml or \.yml pack files"):
+        Checker(rules=[tmp_path])
+
+
+def test_rules_test_with_an_unknown_prefix_fails(cli) -> None:
+    result = cli("rules", "test", "--only", "nosuch.prefix")
+    assert result.exit_code == 2 and "no rule or cue id starts with it" in result.stderr
+
+
+def test_layers_below_nlp_do_not_import_spacy() -> None:
+    import subprocess
+    import sys
+
+    layers = [
+        "claimcheck.rules",
+        "claimcheck.findings",
+        "claimcheck.store",
+        "claimcheck.sources.inputs",
+        "claimcheck.render.html",
+        "claimcheck.render.terminal",
+        "claimcheck.render.progress",
+        "claimcheck.render.csvout",
+        "claimcheck.diff",
+        "claimcheck.summary",
+    ]
+    for layer in layers:
+        code = (
+            f"import sys, {layer}; assert 'spacy' not in sys.modules and 'claimcheck.nlp' not in sys.modules"
+        )
+        assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0, layer

@@ -95,3 +95,36 @@ def test_unwritable_cache_only_costs_speed(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(lexicon, "_caches", {})
     assert "cures" in lexicon.word_forms("en", {"cure"})["cure"]
     lexicon.save_form_caches()  # must not raise
+
+
+def test_deeply_nested_html_cannot_hide_claims() -> None:
+    html = (
+        "<html><body>" + "<div>" * 300 + "<p>Our stem cell pills have no side effects.</p>" + "</div>" * 300
+    )
+    text, _ = extract_html(html + "</body></html>")
+    assert "no side effects" in text
+
+
+def test_csv_cells_never_start_a_formula() -> None:
+    import csv
+    import io
+
+    from claimcheck.findings import Finding, Report
+    from claimcheck.render.csvout import FindingsCsv
+
+    finding = Finding(
+        rule="r.x.y",
+        category="risk_free",
+        severity="high",
+        start=0,
+        end=3,
+        text="=1+1",
+        context="asserted",
+        message="m",
+        sentence='=HYPERLINK("http://evil.example","open")',
+    )
+    out = io.StringIO()
+    FindingsCsv(out).write(Report(id="@SUM(A1)", source="-x", sha256="0", lang="en", findings=[finding]))
+    row = list(csv.reader(io.StringIO(out.getvalue())))[1]
+    assert all(not cell.startswith(("=", "+", "-", "@")) for cell in row)
+    assert row[0] == "'@SUM(A1)"

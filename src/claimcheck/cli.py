@@ -646,6 +646,10 @@ def rules_test(
     with user_errors():
         checker = Checker(rules or [])
         results = run_examples(checker, only)
+        if not results:
+            raise ClaimcheckError(
+                f"--only {only}: no rule or cue id starts with it (see `claimcheck rules list`)"
+            )
     failed = [r for r in results if not r.passed]
     console = stdout_console()
     shown = results if verbose else failed

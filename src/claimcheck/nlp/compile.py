@@ -107,6 +107,9 @@ class SpecCompiler:
         """Fold literal strings; turn LEMMA into NORM over the lemma's word forms (no lemmatizer needed)."""
         out: dict[str, Any] = {}
         for attr, value in token.items():
+            if not isinstance(attr, str) or attr == "_":
+                # "_" (custom attributes) would only fail at match time, in the middle of a batch.
+                raise RuleError(origin.path, origin.line, rule_id, f"token attribute {attr!r} is not allowed")
             name = attr.upper()
             if name == "LEMMA":
                 lemmas = {fold(v) for v in _strings(value, origin, rule_id)}

@@ -91,37 +91,33 @@ class ClaimMatcher:
         return [span for span in found if _one_sentence(doc, span)]
 
     def _apply_rule(self, doc: Doc, rule: Rule, hits: dict[str, list[Span]]) -> list[Span]:
-        by_sentence: dict[tuple[int, int], list[Span]] = defaultdict(list)
-        for span in _longest_only(hits[rule.id]):
-            by_sentence[sentence_chars(doc, span.start_char, span.end_char)].append(span)
+        by_sentence = _by_sentence(doc, _longest_only(hits[rule.id]))
+        near_by_sentence = _by_sentence(doc, hits.get(rule.id + NEAR, [])) if rule.near else {}
+        unless_sentences = set(_by_sentence(doc, hits.get(rule.id + UNLESS, []))) if rule.unless else set()
         out: list[Span] = []
-        for (s_start, s_end), spans in sorted(by_sentence.items()):
-            if rule.unless and _within(hits.get(rule.id + UNLESS, []), s_start, s_end):
+        for sentence, spans in sorted(by_sentence.items()):
+            if sentence in unless_sentences:
                 continue
-            evidence: str | None = None
+            list_evidence: str | None = None
             if rule.min_distinct > 1:
                 distinct = sorted({fold(s.text) for s in spans})
                 if len(distinct) < rule.min_distinct:
                     continue
                 spans = [doc[min(s.start for s in spans) : max(s.end for s in spans)]]
-                evidence = ", ".join(distinct)
-            sentence_findings: list[Span] = []
+                list_evidence = ", ".join(distinct)
+            found: list[tuple[Span, str | None]] = []
             for span in spans:
-                start, end = span.start, span.end
+                start, end, evidence = span.start, span.end, list_evidence
                 if rule.near:
-                    near = [
-                        n
-                        for n in _within(hits.get(rule.id + NEAR, []), s_start, s_end)
-                        if not _overlaps(n, span)
-                    ]
+                    near = [n for n in near_by_sentence.get(sentence, []) if not _overlaps(n, span)]
                     if not near:
                         continue
                     closest = min(near, key=lambda n: _gap(n, span))
-                    evidence = closest.text
+                    evidence = f"{list_evidence}; {closest.text}" if list_evidence else closest.text
                     if _gap(closest, span) <= ADJACENT:  # "celulas madres" + "pills": highlight both
                         start, end = min(start, closest.start), max(end, closest.end)
-                sentence_findings.append(Span(doc, start, end, label=rule.category))
-            for finding in _merge_overlapping(sentence_findings):
+                found.append((Span(doc, start, end, label=rule.category), evidence))
+            for finding, evidence in _merge_overlapping(found):
                 finding._.rule = rule.id
                 finding._.evidence = evidence
                 out.append(finding)
@@ -133,23 +129,30 @@ def _one_sentence(doc: Doc, span: Span) -> bool:
     return span.end_char <= end
 
 
-def _within(spans: list[Span], start_char: int, end_char: int) -> list[Span]:
-    return [s for s in spans if s.start_char >= start_char and s.end_char <= end_char]
+def _by_sentence(doc: Doc, spans: list[Span]) -> dict[tuple[int, int], list[Span]]:
+    """Hits grouped by the sentence they sit in: each rule then looks its sentences up in O(1)."""
+    grouped: dict[tuple[int, int], list[Span]] = defaultdict(list)
+    for span in spans:
+        grouped[sentence_chars(doc, span.start_char, span.end_char)].append(span)
+    return grouped
 
 
 def _gap(a: Span, b: Span) -> int:
     return max(a.start - b.end, b.start - a.end, 0)
 
 
-def _merge_overlapping(spans: list[Span]) -> list[Span]:
+def _merge_overlapping(found: list[tuple[Span, str | None]]) -> list[tuple[Span, str | None]]:
     """One rule, one sentence: "Oral Stem Cell" and "Stem Cell Supplements" become one finding."""
-    merged: list[Span] = []
-    for span in sorted(spans, key=lambda s: s.start):
-        if merged and span.start <= merged[-1].end:
-            last = merged[-1]
-            merged[-1] = Span(span.doc, last.start, max(last.end, span.end), label=last.label)
+    merged: list[tuple[Span, str | None]] = []
+    for span, evidence in sorted(found, key=lambda item: item[0].start):
+        if merged and span.start <= merged[-1][0].end:
+            last, last_evidence = merged[-1]
+            merged[-1] = (
+                Span(span.doc, last.start, max(last.end, span.end), label=last.label),
+                last_evidence,
+            )
         else:
-            merged.append(span)
+            merged.append((span, evidence))
     return merged
 
 

@@ -36,7 +36,7 @@ class FindingsCsv:
 
     def write(self, report: Report) -> None:
         for f in report.findings:
-            self.writer.writerow(
+            self._row(
                 (
                     report.id,
                     report.url or "",
@@ -56,6 +56,16 @@ class FindingsCsv:
                 )
             )
 
+    def _row(self, values: tuple[object, ...]) -> None:
+        self.writer.writerow([_inert(v) for v in values])
+
     def write_all(self, reports: Iterable[Report]) -> None:
         for report in reports:
             self.write(report)
+
+
+def _inert(value: object) -> object:
+    """Scraped text that a spreadsheet would run as a formula (=, +, -, @) is prefixed with a quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

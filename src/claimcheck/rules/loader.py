@@ -100,7 +100,10 @@ def default_pattern_dir() -> Path:
 def pack_files(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+            found = sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+            if not found:
+                raise RuleError(str(path), None, None, "no .yaml or .yml pack files in this folder")
+            yield from found
         elif path.is_file():
             yield path
         else:
@@ -271,7 +274,7 @@ def _rule(data: Any, where: str, pack_lang: str | None) -> Rule:
     if match.is_empty():
         raise RuleError(where, line, rule_id, "a rule needs 'phrases', 'terms' or 'patterns'")
     min_distinct = data.get("min_distinct", 1)
-    if not isinstance(min_distinct, int) or min_distinct < 1:
+    if isinstance(min_distinct, bool) or not isinstance(min_distinct, int) or min_distinct < 1:
         raise RuleError(where, line, rule_id, "'min_distinct' must be a positive whole number")
     flag, ok = _examples(data.get("examples"), where, line, rule_id)
     return Rule(
@@ -318,7 +321,7 @@ def _cue(data: Any, where: str, pack_lang: str | None) -> ContextRule:
     if direction not in DIRECTIONS:
         raise RuleError(where, line, cue_id, f"'direction' must be one of {', '.join(DIRECTIONS)}")
     window = data.get("window", 8)
-    if not isinstance(window, int) or window < 0:
+    if isinstance(window, bool) or not isinstance(window, int) or window < 0:
         raise RuleError(where, line, cue_id, "'window' must be a whole number of tokens")
     skip = _str_list(data.get("skip_categories"), "skip_categories", where, line, cue_id)
     bad = [c for c in skip if c not in CATEGORIES]

@@ -47,6 +47,16 @@ class Document:
         return hashlib.sha256(self.raw).hexdigest()
 
 
+COMMENTS_MIN_SHARE = 0.3  # a comments heading in the first 30% of a page is a menu item, not the thread
+
+
+def _comments_start(text: str) -> int | None:
+    for heading in _COMMENTS_HEADING.finditer(text):
+        if heading.start() >= COMMENTS_MIN_SHARE * len(text):
+            return heading.start()
+    return None
+
+
 @dataclass(frozen=True)
 class Prepared:
     text: str
@@ -65,8 +75,7 @@ def prepare(doc: Document, max_chars: int = DEFAULT_MAX_CHARS) -> Prepared:
         text, comments_from = extract_html(text)
     else:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-        heading = _COMMENTS_HEADING.search(text)
-        comments_from = heading.start() if heading else None
+        comments_from = _comments_start(text)
     if not text.strip():
         raise InputError("no text to check")
     truncated = len(text) > max_chars or doc.truncated

@@ -8,6 +8,7 @@ import logging
 
 import trafilatura
 from lxml import etree
+from lxml import html as lxml_html
 
 COMMENTS_HEADING = "Reader comments"
 # trafilatura logs parse trouble at ERROR level; for us a poor page is normal input, not a fault.
@@ -69,5 +70,18 @@ def _inside_block(node: etree._Element, top: etree._Element) -> bool:
 
 
 def _fallback(html: str) -> str:
-    """Very short or unusual pages, where trafilatura finds no main text: keep all visible text."""
-    return trafilatura.html2txt(html) or ""
+    """Very short or unusual pages, where trafilatura finds no main text: keep all visible text.
+
+    Deeply nested markup (beyond libxml2's default depth) defeats trafilatura; lxml with huge_tree
+    still reads it, so a page cannot hide its claims inside 300 nested <div>s.
+    """
+    text = trafilatura.html2txt(html) or ""
+    if text.strip():
+        return text
+    try:
+        root = lxml_html.fromstring(html, parser=lxml_html.HTMLParser(huge_tree=True, remove_comments=True))
+    except (etree.ParserError, ValueError):
+        return ""
+    for element in root.iter("script", "style", "noscript", "template"):
+        element.drop_tree()
+    return "\n".join(line.strip() for line in root.text_content().splitlines() if line.strip())
