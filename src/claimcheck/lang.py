@@ -23,6 +23,7 @@ _STOPWORDS = {
 _WORD = re.compile(r"[^\W\d_]+")
 _BLOCK = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*•·]|\d+[.)])\s)")
 MIN_EVIDENCE = 3  # stop-word hits needed before a block overrides the document's language
+SAMPLE_CHARS = 6000
 MIXED_SHARE = 0.08  # below this share of the other language's stop words, a page is monolingual
 
 
@@ -52,7 +53,9 @@ def segments(text: str, lang: str | None = None) -> list[Segment]:
     """
     if lang is not None or not text:
         return [Segment(0, len(text), lang or detect(text))]
-    counts = scores(text)
+    # A sample decides the common case (one language) without scanning a long page word by word.
+    sample = text if len(text) <= 2 * SAMPLE_CHARS else text[:SAMPLE_CHARS] + " " + text[-SAMPLE_CHARS:]
+    counts = scores(sample)
     current = max(SUPPORTED, key=lambda lg: counts[lg])
     if counts[current] == 0:
         return [Segment(0, len(text), "en")]

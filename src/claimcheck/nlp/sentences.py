@@ -15,41 +15,14 @@ from spacy.tokens import Doc, Span
 
 # Sentence-final punctuation (optionally closed by quotes/brackets) and then space, unless a
 # lower-case letter follows ("U.S. clinics"); or any line break.
-_ABBREVIATIONS = (
-    "dr",
-    "dra",
-    "mr",
-    "mrs",
-    "ms",
-    "sr",
-    "sra",
-    "srta",
-    "st",
-    "vs",
-    "etc",
-    "e.g",
-    "i.e",
-    "no",
-    "fig",
-    "approx",
-    "aprox",
-    "p.ej",
-    "ee.uu",
-    "u.s",
+_ABBREVIATIONS = frozenset(
+    "dr dra mr mrs ms sr sra srta st vs etc e.g i.e no nº fig approx aprox p.ej ee.uu u.s".split()
 )
 # Sentence-final punctuation (optionally closed by quotes/brackets) and then space, unless a lower-case
-# letter follows ("U.S. clinics") or the word before a full stop is an abbreviation ("Dr. Ruiz"); or any
-# line break. The abbreviations are fixed-width look-behinds, so the whole scan stays inside the regex engine.
-# Checked right after a full stop is consumed, so the look-behinds only run at full stops.
-_NOT_ABBREVIATION = "".join(
-    f"(?<![\\s(]{re.escape(form)}\\.)(?<!^{re.escape(form)}\\.)"
-    for a in _ABBREVIATIONS
-    for form in sorted({a, a.capitalize(), a.upper()})
-)
-_BOUNDARY = re.compile(
-    rf"(?:[!?…]+|\.{_NOT_ABBREVIATION}\.*[!?…]*)[\"'”’»)\]]*[ \t]+(?![a-záéíóúüñ])|[ \t]*\n\s*",
-    re.MULTILINE,
-)
+# letter follows ("U.S. clinics"); or any line break. Each alternative starts with a fixed character set, so
+# the regex engine jumps from candidate to candidate; abbreviations ("Dr. Ruiz") are then checked in Python
+# at full stops only (about one per sentence).
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*[ \t]+(?![a-záéíóúüñ])|\n\s*")
 _CACHE_KEY = "claimcheck.sentence_bounds"
 TEXT_KEY = "claimcheck.text"
 
@@ -60,10 +33,20 @@ def _boundaries(doc: Doc) -> tuple[str, list[int]]:
     if cached is not None:
         return cached
     text = doc.user_data.get(TEXT_KEY) or doc.text  # the checker stores the text it tokenized
-    bounds = [0, *(match.end() for match in _BOUNDARY.finditer(text))]
+    bounds = [0]
+    for match in _BOUNDARY.finditer(text):
+        start = match.start()
+        if text[start] == "." and _abbreviation_before(text, start):
+            continue
+        bounds.append(match.end())
     bounds.append(len(text))
     doc.user_data[_CACHE_KEY] = (text, bounds)
     return text, bounds
+
+
+def _abbreviation_before(text: str, dot: int) -> bool:
+    word_start = max(text.rfind(" ", 0, dot), text.rfind("\n", 0, dot), text.rfind("(", 0, dot)) + 1
+    return text[word_start:dot].lower() in _ABBREVIATIONS
 
 
 def sentence_chars(doc: Doc, start_char: int, end_char: int) -> tuple[int, int]:
