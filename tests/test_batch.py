@@ -304,11 +304,14 @@ def test_interrupted_scan_says_how_to_resume(tmp_path: Path, jobs: str) -> None:
         command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not db.exists():
-        time.sleep(0.1)
-    time.sleep(1.5)
+    stored = 0
+    while time.monotonic() < deadline and process.poll() is None and stored == 0:
+        time.sleep(0.2)
+        if db.exists():
+            with sqlite3.connect(db, timeout=5) as con:
+                stored = con.execute("SELECT count(*) FROM documents").fetchone()[0]
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: to the whole process group
-    _, err = process.communicate(timeout=60)
+    _, err = process.communicate(timeout=120)
     assert process.returncode == 130, err
     assert "run the same command again to resume" in err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
