@@ -1,5 +1,22 @@
-"""`python -m claimcheck` runs the command line."""
+"""Entry point of the `claimcheck` command and of `python -m claimcheck`.
 
-from claimcheck.cli import main
+Kept tiny: Ctrl-C must be handled even while the command line and spaCy are still being imported.
+"""
 
-main()
+from __future__ import annotations
+
+import sys
+
+
+def run() -> None:
+    try:
+        from claimcheck.cli import main
+
+        main()
+    except KeyboardInterrupt:
+        print("claimcheck: interrupted", file=sys.stderr)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    run()
