@@ -690,12 +690,9 @@ def main_options(
 
 
 def main() -> None:
+    """Run the command line (Ctrl-C outside scan and audit is handled by claimcheck.__main__.run)."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
-    try:
-        app()
-    except KeyboardInterrupt:  # outside the commands that handle it themselves (scan, audit)
-        print("claimcheck: interrupted", file=sys.stderr)
-        sys.exit(130)
+    app()
 
 
 if __name__ == "__main__":
