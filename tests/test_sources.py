@@ -14,7 +14,8 @@ def test_html_keeps_list_items_as_separate_lines_and_drops_boilerplate() -> None
         "<footer>Copyright 2024</footer><script>alert(1)</script></body></html>"
     )
     text, comments = extract_html(html)
-    assert "Stem cell capsules\n\nNo side effects" in text
+    assert "Stem cell capsules\nNo side effects" in text  # one list, one block, one line per item
+    assert "\n\nStem cell capsules" in text
     assert "Why choose us" in text
     assert "alert" not in text and "Copyright" not in text and "Home About" not in text
     assert comments is None

@@ -94,7 +94,9 @@ class ContextDetector:
                 continue
             if cue.start < target.end and target.start < cue.end:
                 continue  # cue words inside the claim belong to the claim ("no risk of rejection")
-            if any(p.start <= cue.start and cue.end <= p.end for p in pseudo):
+            if any(
+                p.start <= cue.start < p.end for p in pseudo
+            ):  # a cue that begins inside a pseudo cue is one
                 continue
             if _reaches(cue, target, terminators):
                 reaching.append(cue)

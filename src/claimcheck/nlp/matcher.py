@@ -8,13 +8,14 @@ patterns' anchor words, found by a PhraseMatcher first.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from claimcheck.nlp.compile import SpecCompiler
 from claimcheck.nlp.extensions import SPANS_KEY, register
-from claimcheck.nlp.sentences import sentence_chars
+from claimcheck.nlp.sentences import block_chars, sentence_chars
 from claimcheck.rules.model import SEVERITIES, Rule
 from claimcheck.textnorm import fold
 
@@ -91,9 +92,12 @@ class ClaimMatcher:
         return [span for span in found if _one_sentence(doc, span)]
 
     def _apply_rule(self, doc: Doc, rule: Rule, hits: dict[str, list[Span]]) -> list[Span]:
-        by_sentence = _by_sentence(doc, _longest_only(hits[rule.id]))
-        near_by_sentence = _by_sentence(doc, hits.get(rule.id + NEAR, [])) if rule.near else {}
-        unless_sentences = set(_by_sentence(doc, hits.get(rule.id + UNLESS, []))) if rule.unless else set()
+        bounds = block_chars if rule.scope == "block" else sentence_chars
+        by_sentence = _by_scope(doc, _longest_only(hits[rule.id]), bounds)
+        near_by_sentence = _by_scope(doc, hits.get(rule.id + NEAR, []), bounds) if rule.near else {}
+        unless_sentences = (
+            set(_by_scope(doc, hits.get(rule.id + UNLESS, []), bounds)) if rule.unless else set()
+        )
         out: list[Span] = []
         for sentence, spans in sorted(by_sentence.items()):
             if sentence in unless_sentences:
@@ -129,11 +133,13 @@ def _one_sentence(doc: Doc, span: Span) -> bool:
     return span.end_char <= end
 
 
-def _by_sentence(doc: Doc, spans: list[Span]) -> dict[tuple[int, int], list[Span]]:
-    """Hits grouped by the sentence they sit in: each rule then looks its sentences up in O(1)."""
+def _by_scope(
+    doc: Doc, spans: list[Span], bounds: Callable[[Doc, int, int], tuple[int, int]]
+) -> dict[tuple[int, int], list[Span]]:
+    """Hits grouped by the sentence (or block) they sit in: each rule then looks its scopes up in O(1)."""
     grouped: dict[tuple[int, int], list[Span]] = defaultdict(list)
     for span in spans:
-        grouped[sentence_chars(doc, span.start_char, span.end_char)].append(span)
+        grouped[bounds(doc, span.start_char, span.end_char)].append(span)
     return grouped
 
 

@@ -19,10 +19,10 @@ _ABBREVIATIONS = frozenset(
     "dr dra mr mrs ms sr sra srta st vs etc e.g i.e no nº fig approx aprox p.ej ee.uu u.s".split()
 )
 # Sentence-final punctuation (optionally closed by quotes/brackets) and then space, unless a lower-case
-# letter follows ("U.S. clinics"); or any line break. Each alternative starts with a fixed character set, so
+# letter or an attribution dash follows ("U.S. clinics", "...my life." — Ana); or any line break. Each alternative starts with a fixed character set, so
 # the regex engine jumps from candidate to candidate; abbreviations ("Dr. Ruiz") are then checked in Python
 # at full stops only (about one per sentence).
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*[ \t]+(?![a-záéíóúüñ])|\n\s*")
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*[ \t]+(?![a-záéíóúüñ—–])|\n\s*")
 _CACHE_KEY = "claimcheck.sentence_bounds"
 TEXT_KEY = "claimcheck.text"
 
@@ -68,3 +68,19 @@ def sentence_of(span: Span) -> Span:
     start, end = sentence_chars(doc, span.start_char, span.end_char)
     sent = doc.char_span(start, end, alignment_mode="expand")
     return sent if sent is not None else doc[span.start : span.end]
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+_BLOCK_KEY = "claimcheck.block_bounds"
+
+
+def block_chars(doc: Doc, start_char: int, end_char: int) -> tuple[int, int]:
+    """Character bounds of the block (text between blank lines: a paragraph, or a heading with its list)."""
+    cached = doc.user_data.get(_BLOCK_KEY)
+    text = doc_text(doc)
+    if cached is None:
+        cached = [0, *(m.end() for m in _BLANK_LINE.finditer(text)), len(text)]
+        doc.user_data[_BLOCK_KEY] = cached
+    start = cached[bisect_right(cached, start_char) - 1]
+    end = cached[min(bisect_left(cached, end_char), len(cached) - 1)]
+    return start, max(start, len(text[start:end].rstrip()) + start)

@@ -16,6 +16,7 @@ from claimcheck.rules.model import (
     CUE_KINDS,
     DIRECTIONS,
     LANGS,
+    SCOPES,
     SEVERITIES,
     ContextExample,
     ContextRule,
@@ -276,6 +277,9 @@ def _rule(data: Any, where: str, pack_lang: str | None) -> Rule:
     min_distinct = data.get("min_distinct", 1)
     if isinstance(min_distinct, bool) or not isinstance(min_distinct, int) or min_distinct < 1:
         raise RuleError(where, line, rule_id, "'min_distinct' must be a positive whole number")
+    scope = data.get("scope", "sentence")
+    if scope not in SCOPES:
+        raise RuleError(where, line, rule_id, f"'scope' must be one of {', '.join(SCOPES)}")
     flag, ok = _examples(data.get("examples"), where, line, rule_id)
     return Rule(
         id=rule_id,
@@ -289,6 +293,7 @@ def _rule(data: Any, where: str, pack_lang: str | None) -> Rule:
         near=_sub_spec(data, "near", where, rule_id),
         unless=_sub_spec(data, "unless", where, rule_id),
         min_distinct=min_distinct,
+        scope=scope,
         examples_flag=flag,
         examples_ok=ok,
     )

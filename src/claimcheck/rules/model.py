@@ -21,6 +21,7 @@ CATEGORIES: tuple[str, ...] = (
 CONTEXTS: tuple[str, ...] = ("asserted", "negated", "cautionary", "question", "hypothetical", "attributed")
 SEVERITIES: dict[str, int] = {"low": 1, "medium": 2, "high": 3}
 LANGS: tuple[str, ...] = ("en", "es")
+SCOPES: tuple[str, ...] = ("sentence", "block")
 
 # Cue kinds a context rule may have: the five non-asserted contexts, plus "pseudo" (looks like a cue
 # but is not one, e.g. "no side effects" which *is* a risk_free claim) and "terminate" (ends a cue's
@@ -80,6 +81,7 @@ class Rule:
     near: MatchSpec | None = None
     unless: MatchSpec | None = None
     min_distinct: int = 1
+    scope: str = "sentence"  # or "block": a paragraph, or a heading with its list
     examples_flag: list[str] = field(default_factory=list)
     examples_ok: list[str] = field(default_factory=list)
 
@@ -95,6 +97,7 @@ class Rule:
             "near": self.near.as_data() if self.near else None,
             "unless": self.unless.as_data() if self.unless else None,
             "min_distinct": self.min_distinct,
+            "scope": self.scope,
             "examples": {"flag": self.examples_flag, "ok": self.examples_ok},
         }
 

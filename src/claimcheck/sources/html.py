@@ -44,9 +44,12 @@ def extract_html(html: str) -> tuple[str, int | None]:
 
 
 def _blocks(element: etree._Element | None) -> list[str]:
+    """One block per heading or paragraph; the items of one list (rows of one table) share a block,
+    one per line, so that "Conditions we treat:" and its items can be read together."""
     if element is None:
         return []
     blocks: list[str] = []
+    last_parent: etree._Element | None = None
     for node in element.iter():
         if node.tag not in _BLOCKS or _inside_block(node, element):
             continue
@@ -55,8 +58,14 @@ def _blocks(element: etree._Element | None) -> list[str]:
             text = " | ".join(c for c in cells if c)
         else:
             text = " ".join("".join(node.itertext()).split())
-        if text:
+        if not text:
+            continue
+        parent = node.getparent()
+        if node.tag in ("item", "row") and blocks and parent is last_parent:
+            blocks[-1] += "\n" + text
+        else:
             blocks.append(text)
+        last_parent = parent if node.tag in ("item", "row") else None
     return blocks
 
 
