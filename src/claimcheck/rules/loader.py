@@ -41,6 +41,7 @@ RULE_KEYS = {
     "near",
     "unless",
     "min_distinct",
+    "scope",
     "examples",
 }
 MATCH_KEYS = {"phrases", "terms", "patterns"}
