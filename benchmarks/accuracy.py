@@ -20,7 +20,11 @@ from claimcheck.rules import CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYWORDS = Path(__file__).with_name("keywords.yaml")
-DATASETS = [ROOT / "corpus" / "passages.jsonl", ROOT.parent / "shared" / "dev" / "cases.jsonl"]
+DATASETS = [
+    ROOT / "corpus" / "passages.jsonl",
+    ROOT / "corpus" / "holdout.jsonl",
+    ROOT.parent / "shared" / "dev" / "cases.jsonl",
+]
 
 
 @dataclass
