@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 
 from claimcheck.nlp.compile import SpecCompiler
 from claimcheck.nlp.extensions import SPANS_KEY, register
-from claimcheck.nlp.sentences import doc_text, sentence_of
+from claimcheck.nlp.sentences import block_chars, doc_text, sentence_of
 from claimcheck.rules.model import ContextRule
 
 # When several cues reach a finding, the strongest reading wins: a warning beats a plain negation,
@@ -54,15 +54,37 @@ class ContextDetector:
             self.compiler.add(cue.id, cue.match, cue.origin, cue.id)
 
     def __call__(self, doc: Doc) -> Doc:
-        findings = doc.spans.get(self.spans_key, [])
-        cache: dict[tuple[int, int], list[Cue]] = {}
-        for span in findings:
-            sent = sentence_of(span)
-            key = (sent.start, sent.end)
-            if key not in cache:
-                cache[key] = self.cues_in(sent)
-            span._.context, span._.cue = self.decide(doc, span, sent, cache[key])
+        sentences: dict[tuple[int, int], list[Cue]] = {}
+        blocks: dict[tuple[int, int], list[Cue]] = {}
+        for span in doc.spans.get(self.spans_key, []):
+            span._.context, span._.cue = self.context_of(span, sentences, blocks)
         return doc
+
+    def context_of(
+        self,
+        span: Span,
+        sentences: dict[tuple[int, int], list[Cue]] | None = None,
+        blocks: dict[tuple[int, int], list[Cue]] | None = None,
+    ) -> tuple[str, str | None]:
+        """The context of one finding and the cue that set it (caches are shared across a Doc's findings)."""
+        sentences = {} if sentences is None else sentences
+        blocks = {} if blocks is None else blocks
+        doc = span.doc
+        sent = sentence_of(span)
+        key = (sent.start, sent.end)
+        if key not in sentences:
+            sentences[key] = self.cues_in(sent)
+        cues = sentences[key]
+        block_key = block_chars(doc, span.start_char, span.end_char)
+        if block_key not in blocks:
+            block = doc.char_span(*block_key, alignment_mode="expand")
+            found = self.cues_in(block) if block is not None else []
+            blocks[block_key] = [c for c in found if c.rule is not None and c.rule.reach == "block"]
+        if blocks[block_key] and not _seller_speaks(cues):
+            # A warning page's framing ("Red flags:", "Desconfíe si el centro:", "the FTC said") covers the
+            # whole block, except the sentences where the seller speaks ("we", "our", "you").
+            cues = cues + [_as_block_cue(c, span) for c in blocks[block_key] if not _overlaps(c, span)]
+        return self.decide(doc, span, sent, cues)
 
     def cues_in(self, sent: Span) -> list[Cue]:
         strings = sent.doc.vocab.strings
@@ -88,7 +110,7 @@ class ContextDetector:
         for cue in cues:
             if (
                 cue.rule is None
-                or cue.kind in ("pseudo", "terminate")
+                or cue.kind in ("pseudo", "terminate", "voice")
                 or target.label_ in cue.rule.skip_categories
             ):
                 continue
@@ -106,10 +128,26 @@ class ContextDetector:
         quoted = _scare_quote_cue(sent, target)
         if quoted:
             reaching.append(quoted)
+        reaching += [c for c in cues if c.rule is None and c.kind in PRIORITY and c.text != "?"]
         if not reaching:
             return "asserted", None
         best = min(reaching, key=lambda c: (PRIORITY.index(c.kind), _distance(c, target)))
         return best.kind, best.text
+
+
+def _seller_speaks(cues: list[Cue]) -> bool:
+    """A "voice" cue ("we", "our", "you") that is not part of a pseudo cue ("our reporter")."""
+    pseudo = [c for c in cues if c.kind == "pseudo"]
+    return any(c.kind == "voice" and not any(p.start <= c.start < p.end for p in pseudo) for c in cues)
+
+
+def _overlaps(cue: Cue, span: Span) -> bool:
+    return cue.start < span.end and span.start < cue.end
+
+
+def _as_block_cue(cue: Cue, target: Span) -> Cue:
+    """A block-wide cue placed next to the finding: it reaches it whatever the distance."""
+    return Cue(cue.kind, max(target.start - 1, 0), target.start, cue.text, None)
 
 
 def _reaches(cue: Cue, target: Span, terminators: list[Cue]) -> bool:

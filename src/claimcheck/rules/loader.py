@@ -54,6 +54,7 @@ CUE_KEYS = {
     "patterns",
     "direction",
     "window",
+    "reach",
     "skip_categories",
     "examples",
 }
@@ -329,6 +330,9 @@ def _cue(data: Any, where: str, pack_lang: str | None) -> ContextRule:
     window = data.get("window", 8)
     if isinstance(window, bool) or not isinstance(window, int) or window < 0:
         raise RuleError(where, line, cue_id, "'window' must be a whole number of tokens")
+    reach = data.get("reach", "window")
+    if reach not in ("window", "block"):
+        raise RuleError(where, line, cue_id, "'reach' must be window or block")
     skip = _str_list(data.get("skip_categories"), "skip_categories", where, line, cue_id)
     bad = [c for c in skip if c not in CATEGORIES]
     if bad:
@@ -344,6 +348,7 @@ def _cue(data: Any, where: str, pack_lang: str | None) -> ContextRule:
         origin=Origin(where, line or 0),
         direction=direction,
         window=window,
+        reach=reach,
         skip_categories=skip,
         examples=_cue_examples(data.get("examples"), where, line, cue_id),
     )

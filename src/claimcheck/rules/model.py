@@ -26,6 +26,7 @@ SCOPES: tuple[str, ...] = ("sentence", "block")
 # Cue kinds a context rule may have: the five non-asserted contexts, plus "pseudo" (looks like a cue
 # but is not one, e.g. "no side effects" which *is* a risk_free claim) and "terminate" (ends a cue's
 # scope, e.g. "but", "sin embargo").
+# "voice" marks the seller speaking ("we", "our", "you"): it keeps block-wide cues away from that sentence.
 CUE_KINDS: tuple[str, ...] = (
     "negated",
     "cautionary",
@@ -34,6 +35,7 @@ CUE_KINDS: tuple[str, ...] = (
     "attributed",
     "pseudo",
     "terminate",
+    "voice",
 )
 DIRECTIONS: tuple[str, ...] = ("forward", "backward", "both")
 
@@ -121,6 +123,9 @@ class ContextRule:
     origin: Origin
     direction: str = "both"
     window: int = 8
+    reach: str = (
+        "window"  # or "block": every finding in the block, unless its sentence is in the seller's voice
+    )
     skip_categories: list[str] = field(default_factory=list)
     examples: list[ContextExample] = field(default_factory=list)
 
@@ -132,6 +137,7 @@ class ContextRule:
             "match": self.match.as_data(),
             "direction": self.direction,
             "window": self.window,
+            "reach": self.reach,
             "skip_categories": self.skip_categories,
             "examples": [{"text": e.text, "expect": e.expect} for e in self.examples],
         }
