@@ -79,12 +79,10 @@ def test_warning_page_with_many_mentions_stays_clean(checker: Checker) -> None:
 def test_a_question_answered_yes_is_a_claim(checker: Checker) -> None:
     text = "Q: Can stem cells cure my neuropathy?\nA: Yes. Most patients are fully repaired in weeks."
     assert "asserted" in contexts(checker, text, "cure_all", "en")
-    assert contexts(
-        checker,
-        "Can stem cells cure my neuropathy?\nNo, and be wary of anyone who says so.",
-        "cure_all",
-        "en",
-    ) == ["question"]
+    answered_no = "Can stem cells cure my neuropathy?\n\nNo. Ask your neurologist instead."
+    assert contexts(checker, answered_no, "cure_all", "en") == ["question"]
+    warned = "Can stem cells cure my neuropathy?\nNo, and be wary of anyone who says so."
+    assert contexts(checker, warned, "cure_all", "en") == ["cautionary"]
 
 
 def test_scare_quotes_mark_a_mention(checker: Checker) -> None:
