@@ -208,8 +208,14 @@ def _scare_quote_cue(sent: Span, target: Span) -> Cue | None:
     text = doc_text(sent.doc)
     start, end = target.start_char, target.end_char
     lo, hi = max(sent.start_char, start - SCARE_QUOTE_CHARS), min(sent.end_char, end + SCARE_QUOTE_CHARS)
+    # The opening mark may also sit inside the match: Autism 'cures' is a mention of cures.
     opening = max(
-        (i for i in range(lo, start + 1) if text[i] in _QUOTES_OPEN and not _inside_word(text, i)), default=-1
+        (
+            i
+            for i in range(lo, max(end - 1, start + 1))
+            if text[i] in _QUOTES_OPEN and not _inside_word(text, i)
+        ),
+        default=-1,
     )
     closing = min(
         (i for i in range(max(end - 1, start), hi) if text[i] in _QUOTES_CLOSE and not _inside_word(text, i)),
