@@ -23,6 +23,7 @@ KEYWORDS = Path(__file__).with_name("keywords.yaml")
 DATASETS = [
     ROOT / "corpus" / "passages.jsonl",
     ROOT / "corpus" / "holdout.jsonl",
+    ROOT / "corpus" / "holdout2.jsonl",
     ROOT.parent / "shared" / "dev" / "cases.jsonl",
 ]
 

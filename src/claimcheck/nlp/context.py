@@ -168,12 +168,22 @@ def _distance(cue: Cue, target: Span) -> int:
     return max(target.start - cue.end, cue.start - target.end, 0)
 
 
+# Rhetorical questions sell: "Why settle for cortisone when your cells can rebuild cartilage?"
+_RHETORICAL = re.compile(
+    r"^\W*(?:why (?:settle|wait|suffer|live with|keep|put up)|what if|imagine|¿?\s*para qué|¿?\s*por qué "
+    r"(?:esperar|conformarte|conformarse|sufrir|seguir))",
+    re.IGNORECASE,
+)
+
+
 def _question_cue(sent: Span, target: Span) -> Cue | None:
     """A finding in a question is asked about, not asserted: "Are celulas madres pills safe?".
 
     Works on the characters of the sentence: walking its tokens in Python costs more than the rest.
     """
     text = doc_text(sent.doc)[sent.start_char : sent.end_char]
+    if _RHETORICAL.match(text):
+        return None
     before = text[: target.start_char - sent.start_char]
     after = text[max(target.end_char - sent.start_char - 1, 0) :]
     if text.rstrip(" \"'”’»)").endswith("?") or ("¿" in before and "?" in after):
