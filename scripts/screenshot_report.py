@@ -193,29 +193,35 @@ def find_browser() -> str | None:
     return None
 
 
-def screenshot(html_path: Path, png_path: Path, browser: str) -> None:
+# How this project runs Chromium: headless, sandbox and GPU off, and no background networking (this machine
+# and CI have no network, and the report must not need one). Also used by tests/test_batch.py.
+HEADLESS_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+def run_headless(browser: str, page: Path, *args: str, check: bool = True) -> str:
+    """Run Chromium on a local page with a fresh profile; return what it printed (e.g. --dump-dom)."""
     with tempfile.TemporaryDirectory(prefix="claimcheck-chrome-") as profile:
-        subprocess.run(
-            [
-                browser,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={profile}",
-                f"--screenshot={png_path.resolve()}",
-                "--window-size=1280,2400",
-                html_path.resolve().as_uri(),
-            ],
-            check=True,
+        done = subprocess.run(
+            [browser, *HEADLESS_FLAGS, f"--user-data-dir={profile}", *args, page.resolve().as_uri()],
+            check=check,
             timeout=120,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
         )
+    return done.stdout
+
+
+def screenshot(html_path: Path, png_path: Path, browser: str, *, size: str = "1280,2400") -> None:
+    run_headless(browser, html_path, f"--screenshot={png_path.resolve()}", f"--window-size={size}")
 
 
 def main(argv: list[str]) -> int:

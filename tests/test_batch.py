@@ -17,6 +17,8 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from .conftest import ROOT
+
 CLAIM = "Our stem cell capsules have no side effects. Book now: only 3 spots left!"
 CLEAN = "We treat knee pain with physiotherapy and exercise."
 WARNING = "Avoid clinics that sell stem cell pills; there is no evidence they work."
@@ -217,51 +219,23 @@ def test_report_html_escapes_scanned_text(cli, tmp_path: Path) -> None:
 
 
 def test_report_html_renders_in_headless_chromium(cli, tmp_path: Path) -> None:
-    import shutil
+    import importlib.util
 
-    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    spec = importlib.util.spec_from_file_location(
+        "screenshot_report", ROOT / "scripts" / "screenshot_report.py"
+    )
+    assert spec and spec.loader
+    chrome = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(chrome)
+    browser = chrome.find_browser()
     if browser is None:
         pytest.skip("no Chromium on this machine (apt-get install chromium)")
     out = tmp_path / "report.html"
     cli("report", str(_hostile_store(cli, tmp_path)), "--html", str(out))
     shot = tmp_path / "report.png"
-    subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            f"--screenshot={shot}",
-            "--window-size=1280,1600",
-            out.as_uri(),
-        ],
-        check=False,
-        capture_output=True,
-        timeout=120,
-    )
+    chrome.screenshot(out, shot, browser, size="1280,1600")
     assert shot.exists() and shot.stat().st_size > 10_000
-    dom = subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            f"--user-data-dir={tmp_path / 'profile2'}",
-            "--dump-dom",
-            out.as_uri(),
-        ],
-        check=False,
-        capture_output=True,
-        timeout=120,
-        text=True,
-    ).stdout
+    dom = chrome.run_headless(browser, out, "--dump-dom", check=False)
     assert "Pages by risk" in dom and "https://clinic.example/a" in dom
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom  # the payload survives as text in the rendered DOM
     assert "<script>alert(1)" not in dom  # and never as an element
