@@ -250,3 +250,14 @@ def test_diff_lists_exactly_the_claims_that_changed(cli, fixture_site: FixtureSi
 def test_bad_max_bytes_is_one_line(cli, tmp_path: Path, size: str) -> None:
     result = cli("audit", "http://127.0.0.1:9/", "--out", str(tmp_path / "a"), "--max-bytes", size)
     assert result.exit_code == 2 and "--max-bytes" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_audit_exit_code_follows_fail_on(cli, fixture_site: FixtureSite, tmp_path: Path) -> None:
+    args = ["--delay", "0", "--timeout", "1", "--max-bytes", "20k", "--no-progress"]
+    assert (
+        cli("audit", fixture_site.url, "--out", str(tmp_path / "a"), *args, "--fail-on", "low").exit_code == 1
+    )
+    assert (
+        cli("audit", fixture_site.url, "--out", str(tmp_path / "b"), *args, "--fail-on", "never").exit_code
+        == 0
+    )

@@ -423,6 +423,7 @@ def audit(
     from rich.status import Status
 
     from claimcheck.audit import MANIFEST_NAME, REPORT_NAME, WARC_NAME, AuditOptions, run_audit
+    from claimcheck.store import STORE_NAME, Store
 
     console = stderr_console()
     with user_errors():
@@ -444,23 +445,16 @@ def audit(
         )
         checker = Checker(rules or [])
         live = progress if progress is not None else sys.stderr.isatty()
-        reports: list[Report] = []
+        seen = {"pages": 0, "flagged": 0}
         with Status("starting the crawl", console=console) if live else nullcontext() as status:
 
             def on_page(report: Report) -> None:
-                reports.append(
-                    Report(
-                        id=report.id,
-                        source=report.source,
-                        sha256=report.sha256,
-                        lang=report.lang,
-                        findings=[f for f in report.findings if f.asserted],
-                        url=report.url,
-                    )
-                )
+                seen["pages"] += 1
+                seen["flagged"] += report.verdict == "flagged"
                 if status is not None:
-                    flagged = sum(r.verdict == "flagged" for r in reports)
-                    status.update(safe(f"{len(reports)} pages checked, {flagged} flagged — {report.url}"))
+                    status.update(
+                        safe(f"{seen['pages']} pages checked, {seen['flagged']} flagged — {report.url}")
+                    )
 
             result = run_audit(
                 url,
@@ -484,18 +478,19 @@ def audit(
         table.add_row(f"truncated at {options.max_bytes:,} bytes", str(len(result.truncated)))
     if result.blocked_by_robots:
         table.add_row("blocked by robots.txt", str(len(result.blocked_by_robots)))
-    for report in sorted(reports, key=lambda r: -r.score)[:10]:
-        if report.score:
-            table.add_row(
-                "  risk " + str(report.score), safe(f"{report.url}  {', '.join(report.categories)}")
-            )
+    with Store(out / STORE_NAME, readonly=True) as store:  # the audit's own store: rankings and exit code
+        ranked = store.by_page(10)
+        code = exit_code(store.reports(), fail_on)
+    for _id, page, _verdict, score, categories in ranked:
+        if score:
+            table.add_row("  risk " + str(score), safe(f"{page}  {categories.replace(',', ', ')}"))
     if result.interrupted:
         table.add_row("interrupted", "yes: the report and manifest cover what was fetched")
     table.add_row("evidence", str(out / WARC_NAME))
     table.add_row("report", str(out / REPORT_NAME))
     table.add_row("manifest", str(out / MANIFEST_NAME))
     console.print(table)
-    raise typer.Exit(130 if result.interrupted else exit_code(reports, fail_on))
+    raise typer.Exit(130 if result.interrupted else code)
 
 
 class DiffFormat(str, Enum):
