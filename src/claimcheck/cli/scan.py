@@ -1,0 +1,184 @@
+"""`claimcheck scan`: many documents streamed in input order, optionally into a resumable store."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from claimcheck import __version__
+from claimcheck.cli.app import app
+from claimcheck.cli.common import (
+    EXIT_CLEAN,
+    EXIT_FLAGGED,
+    FailOn,
+    FailOnOption,
+    LangOption,
+    RulesOption,
+    exit_code,
+    open_sink,
+    stderr_console,
+    user_errors,
+    validate_lang,
+)
+from claimcheck.errors import ClaimcheckError
+from claimcheck.findings import Report
+from claimcheck.render.jsonout import report_jsonl
+from claimcheck.render.terminal import safe, summary_line
+from claimcheck.sources.document import Document
+from claimcheck.sources.inputs import check_inputs_exist, iter_documents
+from claimcheck.textnorm import printable
+
+
+class ScanFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+    text = "text"
+
+
+@app.command()
+def scan(
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files, folders, .warc(.gz), .jsonl(.gz), URLs, or - for JSONL on stdin."),
+    ] = None,
+    fmt: Annotated[
+        ScanFormat, typer.Option("--format", "-f", help="jsonl (contract reports), csv (findings) or text.")
+    ] = (ScanFormat.jsonl),
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    db: Annotated[
+        Path | None, typer.Option("--db", help="Store every report in this SQLite file; re-runs resume.")
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = 0,
+    dask: Annotated[
+        str | None, typer.Option("--dask", help="Dask scheduler address, or 'local' for a LocalCluster.")
+    ] = None,
+    glob: Annotated[
+        str | None, typer.Option("--glob", help="Only files in folders whose name matches, e.g. '*.html'.")
+    ] = None,
+    urls: Annotated[
+        Path | None, typer.Option("--urls", help="A .txt file with one URL per line to fetch and check.")
+    ] = None,
+    fail_on: FailOnOption = FailOn.low,
+    rules: RulesOption = None,
+    lang: LangOption = None,
+    progress: Annotated[
+        bool | None, typer.Option("--progress/--no-progress", help="Live progress on stderr.")
+    ] = None,
+) -> None:
+    """Check many documents; reports stream out in input order and, with --db, into a resumable store."""
+    from claimcheck.batch import CheckerSpec, check_in_order, default_jobs
+    from claimcheck.render.csvout import FindingsCsv
+    from claimcheck.render.progress import ScanProgress, summary_table
+    from claimcheck.sources.inputs import read_url_list
+    from claimcheck.store import Store
+    from claimcheck.summary import ScanStats
+
+    all_inputs = list(inputs or [])
+    stats = ScanStats()
+    code = EXIT_CLEAN
+    with user_errors():
+        validate_lang(lang)
+        if urls is not None:
+            all_inputs += read_url_list(urls)
+        if not all_inputs:
+            raise ClaimcheckError(
+                "nothing to scan: give files, folders, archives, JSONL, URLs or --urls FILE"
+            )
+        if jobs < 0:
+            raise ClaimcheckError("--jobs must be 0 (all cores) or more")
+        check_inputs_exist(all_inputs)
+        spec = CheckerSpec(rules=tuple(str(r) for r in rules or []), lang=lang)
+        ruleset = spec.build().ruleset  # validates the packs before any document is read
+        store = Store(db) if db else None
+        sink = open_sink(out)
+        csv_writer = FindingsCsv(sink) if fmt is ScanFormat.csv else None
+        show_progress = progress if progress is not None else sys.stderr.isatty()
+        console = stderr_console()
+        interrupted = False
+        started = time.perf_counter()
+        if store:
+            previous = store.previous_rules_digest()
+            if previous and previous != ruleset.digest:
+                console.print(
+                    safe(
+                        f"warning: the rules changed since this store's last run ({previous} -> {ruleset.digest}); "
+                        "stored documents keep their earlier reports",
+                        "yellow",
+                    )
+                )
+            store.start_run(tool_version=__version__, rules_digest=ruleset.digest, inputs=all_inputs)
+        sizes: dict[str, int] = {}
+
+        def pending() -> Iterator[Document | Report]:
+            """Documents to check; those already in the store come back as their stored report, in place."""
+            for doc in iter_documents(all_inputs, glob=glob):
+                sizes[doc.source] = len(doc.raw)
+                stored = store.stored(doc.source, doc.sha256) if store else None
+                if stored is not None:
+                    stats.already_stored += 1
+                    yield stored
+                else:
+                    yield doc
+
+        try:
+            with ScanProgress(
+                stats, total_bytes=_input_bytes(all_inputs, glob), enabled=show_progress
+            ) as live:
+                for report in check_in_order(spec, pending(), jobs=jobs or default_jobs(), dask=dask):
+                    size = sizes.pop(report.source, 0)
+                    stats.add(report, size)
+                    live.advance(size)
+                    if store:
+                        store.add(report)
+                    if csv_writer:
+                        csv_writer.write(report)
+                    elif fmt is ScanFormat.jsonl:
+                        sink.write(report_jsonl(report) + "\n")
+                    else:
+                        sink.write(f"{report.verdict:8} {printable(report.source)}  {summary_line(report)}\n")
+                    if exit_code([report], fail_on) == EXIT_FLAGGED:
+                        code = EXIT_FLAGGED
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            if store:
+                store.finish_run(documents=stats.documents, skipped=stats.skipped, interrupted=interrupted)
+                store.close()
+            if out:
+                sink.close()
+            else:
+                sink.flush()
+        if show_progress or interrupted:
+            console.print(summary_table(stats, time.perf_counter() - started))
+        if interrupted:
+            again = "run the same command again to resume" if db else "add --db FILE to make a scan resumable"
+            console.print(safe(f"Interrupted after {stats.documents} documents; {again}.", "yellow"))
+            raise typer.Exit(130)
+    raise typer.Exit(code)
+
+
+def _input_bytes(inputs: list[str], glob: str | None) -> int | None:
+    """Total size of the inputs when it predicts progress (plain files and folders), else None (no ETA)."""
+    from fnmatch import fnmatch
+
+    total = 0
+    for value in inputs:
+        path = Path(value)
+        if value == "-" or value.lower().startswith(("http://", "https://")) or value.endswith(".gz"):
+            return None
+        files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
+        for file in files:
+            if file.name.endswith(".gz"):
+                return None
+            if path.is_dir() and glob and not fnmatch(file.name, glob):
+                continue
+            total += file.stat().st_size
+    return total or None
