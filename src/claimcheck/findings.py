@@ -29,6 +29,10 @@ class Finding:
     sentence: str = ""
     reference: str = ""
     evidence: str | None = None  # what satisfied a rule's "near" or "min_distinct" condition
+    detector: str = "rule"  # "rule" (a pattern fired) or "model" (the learned classifier, no rule fired)
+    confidence: float | None = None  # calibrated probability that the finding is right (None: not scored)
+    top_terms: tuple[str, ...] = ()  # for model decisions: the words that weighed most
+    page: int | None = None  # 1-based page of a PDF the finding sits on
 
     @property
     def asserted(self) -> bool:
@@ -48,12 +52,19 @@ class Finding:
             "sentence": self.sentence,
             "reference": self.reference,
             "evidence": self.evidence,
+            "detector": self.detector,
+            "confidence": None if self.confidence is None else round(self.confidence, 3),
+            "top_terms": list(self.top_terms),
+            "page": self.page,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
         fields = cls.__dataclass_fields__
-        return cls(**{k: v for k, v in data.items() if k in fields})
+        values = {k: v for k, v in data.items() if k in fields}
+        if "top_terms" in values:
+            values["top_terms"] = tuple(values["top_terms"] or ())
+        return cls(**values)
 
 
 @dataclass
@@ -66,6 +77,8 @@ class Report:
     url: str | None = None
     error: str | None = None
     truncated: bool = False
+    page_voice: str | None = None  # who speaks on the page: marketing | cautionary | neutral | regulator
+    page_voice_probability: float | None = None
     text: str = field(default="", repr=False)  # the checked text; not serialised (offsets point into it)
 
     @property
@@ -127,6 +140,10 @@ class Report:
             "error": self.error,
             "score": self.score,
             "truncated": self.truncated,
+            "page_voice": self.page_voice,
+            "page_voice_probability": (
+                None if self.page_voice_probability is None else round(self.page_voice_probability, 3)
+            ),
             "schema_version": SCHEMA_VERSION,
         }
 
@@ -141,6 +158,8 @@ class Report:
             url=data.get("url"),
             error=data.get("error"),
             truncated=bool(data.get("truncated", False)),
+            page_voice=data.get("page_voice"),
+            page_voice_probability=data.get("page_voice_probability"),
         )
 
 
