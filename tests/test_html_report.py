@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import io
 import re
 from collections.abc import Iterator
@@ -513,3 +514,77 @@ def test_unknown_category_and_severity_do_not_crash():
     parsed = assert_well_formed(page)
     assert "not_a_category" in "".join(parsed.text)
     assert "not_a_category" not in " ".join(parsed.values("class") + parsed.values("data-cat"))
+
+
+# ------------------------------------------------------------------- why, confidence, pages, screenshots
+
+
+def test_model_findings_show_their_top_terms_and_confidence():
+    model = Finding(
+        rule="model.en",
+        category="cure_all",
+        severity="high",
+        start=0,
+        end=5,
+        text="heals",
+        context="asserted",
+        message="The classifier reads this as a cure claim.",
+        sentence="Our therapy heals every patient.",
+        detector="model",
+        confidence=0.87,
+        top_terms=("heals", "every patient", SCRIPT_TAG),
+        page=2,
+    )
+    ruled = Finding(**{**model.__dict__, "detector": "rule", "rule": "cure_all.en.x", "top_terms": ()})
+    page = render([report("p", "https://p.example/", [model, ruled])])
+    parsed = assert_well_formed(page)
+    assert '<span class="detector">model</span> (top terms: <span class="terms">“heals”, “every patient”' in page
+    assert SCRIPT_TAG not in page and SCRIPT_TAG in "".join(parsed.text)  # a term is text, escaped
+    assert page.count("confidence <b>87%</b>") == 2
+    assert page.count("PDF page <b>2</b>") == 2
+    assert 'rule <span class="muted">cure_all.en.x</span>' in page
+
+
+@pytest.mark.parametrize("confidence", [float("nan"), 1.5, -0.1, True])
+def test_out_of_range_confidence_is_not_shown(confidence):
+    odd = Finding(**{**finding().__dict__, "confidence": confidence, "page": 0})
+    page = render([report("p", "https://p.example/", [odd])])
+    assert_well_formed(page)
+    assert "confidence" not in page and "PDF page" not in page
+
+
+def test_page_voice_is_shown_when_known():
+    reports = [
+        report("a", "https://a.example/", [finding()], page_voice="marketing", page_voice_probability=0.912),
+        report("b", "https://b.example/", [finding()], page_voice=HOSTILE, page_voice_probability=7.0),
+        report("c", "https://c.example/", [finding()]),
+    ]
+    page = render(reports)
+    assert_well_formed(page)
+    assert "voice <b>marketing</b> (91%)" in page
+    assert page.count("voice <b>") == 2 and SCRIPT_TAG not in page
+
+
+def test_screenshots_link_only_safe_hrefs():
+    names = {
+        "https://a.example/": "shots/a page.png",
+        "https://b.example/": "../outside.png",
+        "https://c.example/": "javascript:alert(1)",
+        "https://d.example/": "/etc/passwd",
+        "https://e.example/": 'https://cdn.example/e.png"><svg onload=alert(1)>',
+        "notes/f.txt": "shots/f.png",
+        "https://g.example/": "shots//g.png",
+    }
+    reports = [report(c, f"https://{c}.example/", [finding()]) for c in "abcdeg"]
+    reports.append(report("f", None, [finding()], source="notes/f.txt"))
+    page = render(reports, screenshots=names)
+    hrefs = inspect(page).values("href")
+    shots = [html.unescape(h) for h in re.findall(r'<a class="shot" href="([^"]*)"', page)]
+    assert sorted(shots) == [
+        'https://cdn.example/e.png"><svg onload=alert(1)>',
+        "shots/a%20page.png",
+        "shots/f.png",
+    ]
+    assert page.count(">screenshot</a>") == 3
+    assert "<svg onload" not in page
+    assert not [h for h in hrefs if ".." in h or h.startswith(("/", "javascript"))]
