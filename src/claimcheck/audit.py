@@ -4,10 +4,18 @@ An audit folder holds `crawl.warc.gz` (request and response records with WARC-Da
 site said that day), `claimcheck.sqlite` (the reports, each with url, fetched_at, sha256 and WARC record id),
 `report.html` and `manifest.json`. Kept libraries do the hard parts: httpx (HTTP), protego (robots.txt),
 w3lib (URL canonicalisation), warcio (WARC), lxml (links and sitemaps).
+
+With `render`, each HTML page is also loaded in headless Chromium from the very bytes fetched (its scripts,
+styles and images come from the web) and the DOM after scripts ran is what gets checked; the WARC keeps the
+server's response and adds that DOM as a `conversion` record referring to it. With `screenshots`, every
+flagged page gets a full-page PNG under `screenshots/`, hashed in the manifest beside its WARC record id.
+Links to PDFs are fetched and checked as `Document(kind="pdf")`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import io
 import json
 import time
@@ -27,6 +35,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from claimcheck import __version__
+from claimcheck.browser import Browser, Rendered, RenderError, Tab, require_browser
 from claimcheck.checker import Checker
 from claimcheck.errors import ClaimcheckError
 from claimcheck.findings import Report
@@ -34,7 +43,9 @@ from claimcheck.sources.document import Document, charset_of
 from claimcheck.store import STORE_NAME, Store, now_utc
 
 WARC_NAME, REPORT_NAME, MANIFEST_NAME = "crawl.warc.gz", "report.html", "manifest.json"
+SCREENSHOTS_DIR = "screenshots"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+UNTYPED = ("", "application/octet-stream", "binary/octet-stream")  # servers that do not say what a .pdf is
 MAX_REDIRECTS = 5
 
 
@@ -49,6 +60,8 @@ class AuditOptions:
     ignore_robots: bool = False
     contact: str | None = None
     use_sitemaps: bool = True
+    render: bool = False  # check the DOM after scripts ran (headless Chromium)
+    screenshots: bool = False  # a full-page PNG of every flagged page
 
     @property
     def user_agent(self) -> str:
@@ -67,6 +80,8 @@ class Fetched:
     fetched_at: str
     record_id: str | None
     redirects: list[str] = field(default_factory=list)
+    kind: str = "html"  # "html" or "pdf"
+    rendered: bytes | None = None  # the DOM after scripts ran, when rendered: its links are followed too
 
 
 @dataclass
@@ -78,6 +93,8 @@ class AuditResult:
     truncated: list[str] = field(default_factory=list)  # checked up to the byte cap
     interrupted: bool = False
     blocked_by_robots: list[str] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)  # pages checked as the browser showed them
+    screenshots: list[dict[str, Any]] = field(default_factory=list)  # {"url", "file", "sha256", ...}
     started_at: str = ""
     finished_at: str = ""
 
@@ -148,6 +165,23 @@ class Evidence:
         self.writer.write_record(response_record)
         self.handle.flush()
         return str(record_id)
+
+    def conversion(self, url: str, rendered: Rendered, refers_to: str | None) -> str:
+        """The rendered DOM as a `conversion` record of the response it came from: what was checked."""
+        headers = {"WARC-Date": rendered.rendered_at, **({"WARC-Refers-To": refers_to} if refers_to else {})}
+        if rendered.truncated:
+            headers["WARC-Truncated"] = "length"
+        record = self.writer.create_warc_record(
+            url,
+            "conversion",
+            payload=io.BytesIO(rendered.html),
+            length=len(rendered.html),
+            warc_content_type="text/html; charset=utf-8",
+            warc_headers_dict=headers,
+        )
+        self.writer.write_record(record)
+        self.handle.flush()
+        return str(record.rec_headers.get_header("WARC-Record-ID"))
 
 
 class Crawler:
@@ -337,31 +371,133 @@ class Crawler:
             if got.status >= 400:
                 self.result.skipped.append({"url": url, "reason": f"HTTP {got.status}"})
                 continue
-            if not any(t in got.content_type.lower() for t in HTML_TYPES) and got.content_type:
+            kind = kind_of(got)
+            if kind is None:
                 self.result.skipped.append(
                     {"url": url, "reason": f"not HTML ({got.content_type.split(';')[0]})"}
                 )
                 continue
+            got.kind = kind
             yield got, depth
-            if depth < self.options.depth:
+            if depth < self.options.depth and kind == "html":
                 for link in self.links(got):
                     if link not in queued:
                         queued.add(link)
                         queue.append((link, depth + 1))
 
     def links(self, page: Fetched) -> list[str]:
-        try:
-            tree = lxml_html.fromstring(page.body or b"<html/>", base_url=page.final_url)
-        except (etree.ParserError, ValueError):
-            return []
-        out = []
-        for element, attribute, link, _ in tree.iterlinks():
-            if element.tag != "a" or attribute != "href":
+        """Same-site <a href> links of the page as served and, when rendered, as scripts left it."""
+        out: list[str] = []
+        for html in (page.body, page.rendered):
+            if not html:
                 continue
-            url = resolve(page.final_url, link)
-            if url is not None and self.same_site(url):
-                out.append(url)
-        return out
+            try:
+                tree = lxml_html.fromstring(html, base_url=page.final_url)
+            except (etree.ParserError, ValueError):
+                continue
+            for element, attribute, link, _ in tree.iterlinks():
+                if element.tag != "a" or attribute != "href":
+                    continue
+                url = resolve(page.final_url, link)
+                if url is not None and self.same_site(url):
+                    out.append(url)
+        return list(dict.fromkeys(out))
+
+
+def kind_of(page: Fetched) -> str | None:
+    """ "html", "pdf", or None for a page the audit does not check (images, scripts, archives...)."""
+    content_type = page.content_type.split(";")[0].strip().lower()
+    if content_type == "application/pdf" or (
+        content_type in UNTYPED and urlsplit(page.final_url).path.lower().endswith(".pdf")
+    ):
+        return "pdf"
+    if not content_type or content_type in HTML_TYPES:
+        return "html"
+    return None
+
+
+def _document(page: Fetched, rendered: Rendered | None = None, error: str | None = None) -> Document:
+    """What gets checked: the DOM when rendered, else the bytes as served (a PDF as a PDF)."""
+    charset: str | None = "utf-8"
+    if rendered is not None:
+        raw, truncated = rendered.html, page.truncated or rendered.truncated
+    else:
+        raw, charset, truncated = page.body, charset_of(page.content_type), page.truncated
+    return Document(
+        id=page.final_url,
+        source=page.final_url,
+        raw=raw,
+        url=page.final_url,
+        kind=page.kind,
+        charset=charset if page.kind == "html" else None,
+        truncated=truncated,
+        error=error,
+    )
+
+
+@dataclass
+class PageChecker:
+    """Checks one fetched page (rendered first with `render`), screenshots it when flagged, stores it."""
+
+    out: Path
+    options: AuditOptions
+    checker: Checker
+    evidence: Evidence
+    store: Store
+    result: AuditResult
+    browser: Browser | None
+    lang: str | None
+
+    def open(self, page: Fetched) -> contextlib.AbstractContextManager[Tab]:
+        assert self.browser is not None
+        content_type = page.content_type or "text/html"
+        return self.browser.page(page.final_url, body=page.body, content_type=content_type)
+
+    def check(self, page: Fetched, log: Callable[[str], None]) -> Report:
+        extra: dict[str, Any] = {
+            "fetched_at": page.fetched_at,
+            "warc_record_id": page.record_id,
+            "http_status": page.status,
+            "redirected_from": page.redirects or None,
+        }
+        with contextlib.ExitStack() as stack:
+            tab: Tab | None = None
+            document = _document(page)
+            if self.options.render and page.kind == "html":
+                try:
+                    tab = stack.enter_context(self.open(page))
+                    rendered = tab.dom()
+                except RenderError as exc:
+                    tab, document = None, _document(page, error=f"not rendered: {exc}")
+                else:
+                    page.rendered, document = rendered.html, _document(page, rendered)
+                    extra["rendered"], extra["rendered_at"] = True, rendered.rendered_at
+                    extra["render_record_id"] = self.evidence.conversion(
+                        page.final_url, rendered, page.record_id
+                    )
+                    self.result.rendered.append(page.final_url)
+            report = self.checker.check_document(document, lang=self.lang)
+            report.truncated = extra["truncated"] = report.truncated or document.truncated
+            if self.options.screenshots and report.verdict == "flagged" and page.kind == "html":
+                extra.update(self.screenshot(page, tab, stack, log))
+        self.store.add(report, extra=extra)
+        return report
+
+    def screenshot(
+        self, page: Fetched, tab: Tab | None, stack: contextlib.ExitStack, log: Callable[[str], None]
+    ) -> dict[str, Any]:
+        taken = sum(1 for shot in self.result.screenshots if shot.get("file"))
+        name = f"{SCREENSHOTS_DIR}/{taken + 1:04d}.png"
+        entry: dict[str, Any] = {"url": page.final_url, "warc_record_id": page.record_id}
+        self.result.screenshots.append(entry)
+        try:
+            shot = (tab or stack.enter_context(self.open(page))).screenshot(self.out / name)
+        except RenderError as exc:
+            log(f"warning: no screenshot of {page.final_url}: {exc}")
+            entry.update(file=None, error=str(exc))
+            return {"screenshot_error": str(exc)}
+        entry.update(file=name, sha256=shot.sha256, taken_at=shot.taken_at, cut=shot.cut)
+        return {"screenshot": name, "screenshot_sha256": shot.sha256, "screenshot_taken_at": shot.taken_at}
 
 
 def run_audit(
@@ -377,6 +513,8 @@ def run_audit(
     """Crawl, keep evidence, check, store; write report.html and manifest.json. Returns the counts."""
     if not seed.lower().startswith(("http://", "https://")):
         raise ClaimcheckError(f"{seed}: an audit starts from an http(s) URL")
+    needs = "--render" if options.render else "--screenshots" if options.screenshots else None
+    executable = require_browser(needs) if needs else None  # before anything is fetched or written
     if any((out / name).exists() for name in (WARC_NAME, STORE_NAME, MANIFEST_NAME)):
         # Each audit is one dated snapshot; merging two crawls would hide what vanished in between.
         raise ClaimcheckError(
@@ -390,30 +528,17 @@ def run_audit(
     crawler = Crawler(seed, options, evidence, log)
     result = crawler.result
     result.started_at = now_utc()
+    # One browser for the whole audit, started at the first page that needs it, killed at the end.
+    browser = (
+        Browser(executable, timeout=options.timeout, max_bytes=options.max_bytes) if executable else None
+    )
     with Store(out / STORE_NAME) as store:
         store.start_run(tool_version=__version__, rules_digest=checker.ruleset.digest, inputs=[seed])
+        pages = PageChecker(out, options, checker, evidence, store, result, browser, lang)
         try:
             for page, _depth in crawler.pages():
-                document = Document(
-                    id=page.final_url,
-                    source=page.final_url,
-                    raw=page.body,
-                    url=page.final_url,
-                    kind="html",
-                    charset=charset_of(page.content_type),
-                    truncated=page.truncated,
-                )
-                report = checker.check_document(document, lang=lang)
-                report.truncated = report.truncated or page.truncated
-                extra: dict[str, Any] = {
-                    "fetched_at": page.fetched_at,
-                    "warc_record_id": page.record_id,
-                    "http_status": page.status,
-                    "redirected_from": page.redirects or None,
-                    "truncated": report.truncated,
-                }
-                store.add(report, extra=extra)
-                if report.verdict == "skipped":  # fetched, but binary, empty or undecodable
+                report = pages.check(page, log)
+                if report.verdict == "skipped":  # fetched, but binary, empty, undecodable or not rendered
                     result.skipped.append(
                         {"url": page.final_url, "reason": report.skip_reason or "unreadable"}
                     )
@@ -426,29 +551,46 @@ def run_audit(
         except KeyboardInterrupt:
             result.interrupted = True  # keep what was fetched: the report and manifest still get written
         finally:
+            if browser is not None:
+                browser.close()
             result.finished_at = now_utc()
             store.finish_run(
                 documents=result.pages_checked, skipped=len(result.skipped), interrupted=result.interrupted
             )
             crawler.close()
             evidence.close()
-        from claimcheck.render.html import write_html_report
+        write_report(out / REPORT_NAME, store, seed, result, checker.ruleset.digest)
+    write_manifest(out / MANIFEST_NAME, seed, options, result, checker.ruleset.digest)
+    return result
 
-        with (out / REPORT_NAME).open("w", encoding="utf-8") as handle:
-            write_html_report(
-                store.reports(order="score"),
-                handle,
-                title=f"claimcheck audit of {seed}",
-                meta={"seed": seed, "fetched": result.started_at, "rules digest": checker.ruleset.digest},
-            )
+
+def write_report(path: Path, store: Store, seed: str, result: AuditResult, digest: str) -> None:
+    from claimcheck.render.html import write_html_report
+
+    extra: dict[str, Any] = {}
+    shots = {shot["url"]: shot["file"] for shot in result.screenshots if shot.get("file")}
+    # The report's `screenshots` parameter is being added by its owner: pass it once it exists.
+    if shots and "screenshots" in inspect.signature(write_html_report).parameters:
+        extra["screenshots"] = shots
+    with path.open("w", encoding="utf-8") as handle:
+        write_html_report(
+            store.reports(order="score"),
+            handle,
+            title=f"claimcheck audit of {seed}",
+            meta={"seed": seed, "fetched": result.started_at, "rules digest": digest},
+            **extra,
+        )
+
+
+def write_manifest(path: Path, seed: str, options: AuditOptions, result: AuditResult, digest: str) -> None:
     manifest = {
         "tool": "claimcheck",
         "tool_version": __version__,
-        "rules_digest": checker.ruleset.digest,
+        "rules_digest": digest,
         "seed_url": seed,
         "started_at": result.started_at,
         "finished_at": result.finished_at,
-        "options": {k: v for k, v in options.__dict__.items()},
+        "options": dict(options.__dict__),
         "pages_fetched": result.pages_fetched,
         "pages_checked": result.pages_checked,
         "pages_flagged": result.flagged,
@@ -456,9 +598,13 @@ def run_audit(
         "skipped": result.skipped,
         "truncated": result.truncated,
         "blocked_by_robots": result.blocked_by_robots,
-        "files": {"warc": WARC_NAME, "store": STORE_NAME, "report": REPORT_NAME},
+        "rendered": result.rendered,
+        "screenshots": result.screenshots,
+        "files": {
+            "warc": WARC_NAME,
+            "store": STORE_NAME,
+            "report": REPORT_NAME,
+            **({"screenshots": SCREENSHOTS_DIR} if result.screenshots else {}),
+        },
     }
-    (out / MANIFEST_NAME).write_text(
-        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    return result
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,0 +1,399 @@
+"""Headless Chromium: the one place that finds it, starts it, drives it and kills it.
+
+Chromium comes from the system (`apt-get install chromium`); nothing is downloaded. `Browser` keeps one
+process for a whole run and speaks the DevTools protocol over a pipe (`--remote-debugging-pipe`: JSON
+messages ended by NUL on the child's fds 3 and 4), so there is no port, no websocket library and no start-up
+cost per page; the protocol is what gives a full-page screenshot and per-page deadlines. Bounds: every wait
+has a deadline, the DOM is cut at a byte cap, a screenshot at a height, one message at a size. The process
+runs in its own process group and is killed with the group on a timeout, a crash, Ctrl-C or close; its
+throw-away profile folder is removed.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from claimcheck.errors import ClaimcheckError, InputError
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+INSTALL_HINT = "apt-get install chromium"
+# Headless, sandbox and GPU off (we run as root in containers), and no background networking: this machine
+# and CI have no network, and a run must not phone home.
+HEADLESS_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+WINDOW = (1280, 1000)
+MAX_SHOT_HEIGHT = 16_384  # px: taller pages are cut here (Chromium's texture limit is near it)
+START_TIMEOUT = 30.0
+SETTLE_MS = 200  # after the load event: a beat for timers that write the page
+# The child's fds 3 and 4 must be the pipe; sh moves them there, so no preexec_fn runs in a threaded parent.
+_ON_PIPE = 'exec "$0" "$@" 3<&0 4>&1 0</dev/null 1>/dev/null'
+
+
+class RenderError(InputError):
+    """A page could not be rendered (did not load in time, browser stopped, navigation failed)."""
+
+
+def now_utc() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def find_browser() -> str | None:
+    """The first Chromium on PATH, or None."""
+    for name in BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def require_browser(option: str = "--render") -> str:
+    found = find_browser()
+    if found is None:
+        raise ClaimcheckError(f"{option} needs Chromium: {INSTALL_HINT}")
+    return found
+
+
+def _spawn(argv: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(argv, start_new_session=True, **kwargs)  # own group: killed as one
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=10)
+
+
+def run_headless(browser: str, target: str, *args: str, timeout: float = 120.0, check: bool = True) -> str:
+    """One plain headless run on `target` (a URL) with a fresh profile; what it printed (e.g. --dump-dom)."""
+    with tempfile.TemporaryDirectory(prefix="claimcheck-chrome-") as profile:
+        argv = [browser, *HEADLESS_FLAGS, f"--user-data-dir={profile}", *args, target]
+        process = _spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:
+            out, _ = process.communicate(timeout=timeout)
+        finally:
+            _kill(process)
+    if check and process.returncode:
+        raise RenderError(f"{target}: the browser exited with code {process.returncode}")
+    return out.decode("utf-8", "replace")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: bytes  # the DOM after scripts ran, UTF-8, at most max_bytes
+    truncated: bool
+    rendered_at: str
+
+
+@dataclass(frozen=True)
+class Shot:
+    path: Path
+    sha256: str
+    taken_at: str
+    cut: bool  # the page was taller than MAX_SHOT_HEIGHT
+
+
+class _Expired(RenderError):
+    pass
+
+
+class _Deadline:
+    def __init__(self, seconds: float, what: str) -> None:
+        self.at, self.seconds, self.what = time.monotonic() + seconds, seconds, what
+
+    def left(self) -> float:
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise _Expired(f"{self.what} within {self.seconds:g} s")
+        return left
+
+
+class _Pipe:
+    """NUL-separated JSON messages to and from the browser, every read and write under a deadline."""
+
+    def __init__(self, write_fd: int, read_fd: int, max_message: int) -> None:
+        self.write_fd, self.read_fd, self.max_message = write_fd, read_fd, max_message
+        os.set_blocking(write_fd, False)
+        self.buffer = bytearray()
+        self.scanned = 0
+        self.next_id = 0
+
+    def close(self) -> None:
+        for fd in (self.write_fd, self.read_fd):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def send(self, method: str, params: dict[str, Any], session: str | None, deadline: _Deadline) -> int:
+        self.next_id += 1
+        message: dict[str, Any] = {"id": self.next_id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        data = memoryview(json.dumps(message).encode() + b"\0")
+        while data:
+            _, ready, _ = select.select([], [self.write_fd], [], deadline.left())
+            if ready:
+                try:
+                    data = data[os.write(self.write_fd, data) :]
+                except BrokenPipeError:
+                    raise RenderError("the browser stopped") from None
+        return self.next_id
+
+    def receive(self, deadline: _Deadline) -> dict[str, Any]:
+        while (end := self.buffer.find(b"\0", self.scanned)) < 0:
+            self.scanned = len(self.buffer)
+            if len(self.buffer) > self.max_message:
+                raise RenderError(f"the browser sent a message over {self.max_message:,} bytes")
+            ready, _, _ = select.select([self.read_fd], [], [], deadline.left())
+            if ready:
+                chunk = os.read(self.read_fd, 1 << 20)
+                if not chunk:
+                    raise RenderError("the browser stopped")
+                self.buffer += chunk
+        message = json.loads(self.buffer[:end])
+        del self.buffer[: end + 1]
+        self.scanned = 0
+        return message if isinstance(message, dict) else {}
+
+
+class Browser:
+    """One headless Chromium for a run; `page()` opens a tab on a URL. Use as a context manager."""
+
+    def __init__(
+        self,
+        executable: str | None = None,
+        *,
+        timeout: float = 20.0,
+        max_bytes: int = 10 * 1024 * 1024,
+        settle_ms: int = SETTLE_MS,
+    ) -> None:
+        self.executable = executable or require_browser()
+        self.timeout, self.max_bytes, self.settle_ms = timeout, max_bytes, settle_ms
+        self.process: subprocess.Popen[bytes] | None = None
+        self.pipe: _Pipe | None = None
+        self.profile: str | None = None
+        self.starts = 0  # how many processes this Browser has started (restarts after a timeout)
+
+    def __enter__(self) -> Browser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Kill the process group and remove the profile; the next page() starts a fresh browser."""
+        if self.process is not None:
+            _kill(self.process)
+        if self.pipe is not None:
+            self.pipe.close()
+        if self.profile is not None:
+            shutil.rmtree(self.profile, ignore_errors=True)
+        self.process = self.pipe = self.profile = None
+
+    def _start(self) -> _Pipe:
+        if self.pipe is not None and self.process is not None and self.process.poll() is None:
+            return self.pipe
+        self.close()
+        self.profile = tempfile.mkdtemp(prefix="claimcheck-chrome-")
+        to_browser, from_us = os.pipe()
+        to_us, from_browser = os.pipe()
+        argv = ["/bin/sh", "-c", _ON_PIPE, self.executable, *HEADLESS_FLAGS]
+        argv += [f"--user-data-dir={self.profile}", "--remote-debugging-pipe", "--hide-scrollbars"]
+        argv += [f"--window-size={WINDOW[0]},{WINDOW[1]}", "about:blank"]
+        try:
+            self.process = _spawn(argv, stdin=to_browser, stdout=from_browser, stderr=subprocess.DEVNULL)
+        finally:
+            os.close(to_browser)
+            os.close(from_browser)
+        self.starts += 1
+        self.pipe = _Pipe(from_us, to_us, max_message=4 * self.max_bytes + (128 << 20))
+        try:
+            self.call("Browser.getVersion", deadline=_Deadline(START_TIMEOUT, "the browser did not start"))
+        except RenderError as exc:
+            self.close()
+            raise ClaimcheckError(f"{self.executable}: {exc}") from None
+        return self.pipe
+
+    def call(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        *,
+        session: str | None = None,
+        deadline: _Deadline,
+        tab: Tab | None = None,
+    ) -> dict[str, Any]:
+        """Send one command and wait for its answer; events that arrive meanwhile go to `tab`.
+        Any failure kills the browser (a stuck page may hold it); the next page() starts a fresh one."""
+        pipe = self.pipe
+        if pipe is None:
+            raise RenderError("the browser is not running")
+        try:
+            wanted = pipe.send(method, params or {}, session, deadline)
+            while True:
+                message = pipe.receive(deadline)
+                if message.get("id") == wanted:
+                    if "error" in message:
+                        raise RenderError(f"{method}: {message['error'].get('message', 'failed')}")
+                    result = message.get("result")
+                    return result if isinstance(result, dict) else {}
+                if tab is not None and message.get("sessionId") == tab.session and "method" in message:
+                    tab.on_event(message["method"], message.get("params") or {}, deadline)
+        except BaseException:
+            self.close()
+            raise
+
+    @contextlib.contextmanager
+    def page(self, url: str, *, body: bytes | None = None, content_type: str = "text/html") -> Iterator[Tab]:
+        """A tab showing `url` after its load event. With `body`, the page's own document is served from
+        those bytes (what the crawler fetched) and only its scripts, styles and images come from the web.
+        A timeout or a browser fault kills the browser (a stuck page may hold it) and raises RenderError."""
+        self._start()
+        tab = Tab(self, url, body, content_type)
+        try:
+            tab.load()
+            yield tab
+        except BaseException:  # a timeout, a dead browser or Ctrl-C: kill it now, a later page restarts it
+            self.close()
+            raise
+        tab.close()
+
+
+class Tab:
+    """One page in the browser, attached with a flat session."""
+
+    def __init__(self, browser: Browser, url: str, body: bytes | None, content_type: str) -> None:
+        self.browser, self.url, self.body, self.content_type = browser, url, body, content_type
+        self.session: str | None = None
+        self.target: str | None = None
+        self.world: int | None = None  # an isolated JS world: the page's own scripts cannot patch it
+        self.loaded = False
+
+    def _call(self, method: str, params: dict[str, Any] | None, deadline: _Deadline) -> dict[str, Any]:
+        return self.browser.call(method, params, session=self.session, deadline=deadline, tab=self)
+
+    def _send(self, method: str, params: dict[str, Any], deadline: _Deadline) -> None:
+        if self.browser.pipe is not None:
+            self.browser.pipe.send(method, params, self.session, deadline)
+
+    def load(self) -> None:
+        deadline = _Deadline(self.browser.timeout, "the page did not finish loading")
+        made = self.browser.call("Target.createTarget", {"url": "about:blank"}, deadline=deadline)
+        self.target = str(made.get("targetId"))
+        attached = self.browser.call(
+            "Target.attachToTarget", {"targetId": self.target, "flatten": True}, deadline=deadline
+        )
+        self.session = str(attached.get("sessionId"))
+        self._call("Page.enable", None, deadline)
+        width, height = WINDOW
+        metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
+        self._call("Emulation.setDeviceMetricsOverride", metrics, deadline)
+        if self.body is not None:
+            pattern = {"urlPattern": "*", "resourceType": "Document", "requestStage": "Request"}
+            self._call("Fetch.enable", {"patterns": [pattern]}, deadline)
+        navigated = self._call("Page.navigate", {"url": self.url}, deadline)
+        if navigated.get("errorText"):
+            raise RenderError(f"the browser could not load it ({navigated['errorText']})")
+        while not self.loaded:
+            self._pump(deadline)
+        with contextlib.suppress(_Expired):  # a beat for timers that write the page after load
+            settle = _Deadline(min(self.browser.settle_ms / 1000, deadline.left()), "settled")
+            while True:
+                self._pump(settle)
+        frame = self._call("Page.getFrameTree", None, deadline).get("frameTree", {}).get("frame", {})
+        world = self._call(
+            "Page.createIsolatedWorld", {"frameId": frame.get("id"), "worldName": "cc"}, deadline
+        )
+        self.world = world.get("executionContextId")
+
+    def _pump(self, deadline: _Deadline) -> None:
+        """Handle one message from the browser (an event for this tab, or an answer nobody waits for)."""
+        pipe = self.browser.pipe
+        if pipe is None:
+            raise RenderError("the browser stopped")
+        message = pipe.receive(deadline)
+        if message.get("sessionId") == self.session and "method" in message:
+            self.on_event(message["method"], message.get("params") or {}, deadline)
+
+    def on_event(self, method: str, params: dict[str, Any], deadline: _Deadline) -> None:
+        if method == "Page.loadEventFired":
+            self.loaded = True
+        elif method == "Page.javascriptDialogOpening":  # alert() would block the page for ever
+            self._send("Page.handleJavaScriptDialog", {"accept": False}, deadline)
+        elif method == "Fetch.requestPaused":
+            request_id = params.get("requestId")
+            if self.body is not None:  # the first document asked for is the page itself
+                body, self.body = self.body, None
+                headers = [{"name": "Content-Type", "value": self.content_type}]
+                self._send(
+                    "Fetch.fulfillRequest",
+                    {
+                        "requestId": request_id,
+                        "responseCode": 200,
+                        "responseHeaders": headers,
+                        "body": base64.b64encode(body).decode("ascii"),
+                    },
+                    deadline,
+                )
+            else:  # frames inside the page load from the web as usual
+                self._send("Fetch.continueRequest", {"requestId": request_id}, deadline)
+
+    def dom(self) -> Rendered:
+        """The document as scripts left it, serialised, cut at the browser's byte cap."""
+        cap = self.browser.max_bytes
+        deadline = _Deadline(self.browser.timeout, "the DOM was not read")
+        script = (
+            "(() => { const e = document.documentElement; const h = e ? e.outerHTML : '';"
+            f" return [h.length, h.slice(0, {cap})]; }})()"
+        )
+        params = {"expression": script, "returnByValue": True, "contextId": self.world}
+        value = (self._call("Runtime.evaluate", params, deadline).get("result") or {}).get("value")
+        length, html = value if isinstance(value, list) and len(value) == 2 else (0, "")
+        data = str(html).encode("utf-8", "replace")
+        truncated = int(length or 0) > cap or len(data) > cap
+        return Rendered(html=data[:cap], truncated=truncated, rendered_at=now_utc())
+
+    def screenshot(self, path: Path) -> Shot:
+        """A full-page PNG (cut at MAX_SHOT_HEIGHT px) written to `path`, with its SHA-256 and UTC time."""
+        deadline = _Deadline(self.browser.timeout, "the screenshot was not taken")
+        size = self._call("Page.getLayoutMetrics", None, deadline).get("cssContentSize") or {}
+        width = max(1, min(int(size.get("width") or WINDOW[0]), 4 * WINDOW[0]))
+        full = int(size.get("height") or WINDOW[1])
+        height = max(1, min(full, MAX_SHOT_HEIGHT))
+        clip = {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}
+        params = {"format": "png", "captureBeyondViewport": True, "clip": clip}
+        taken_at = now_utc()
+        png = base64.b64decode(self._call("Page.captureScreenshot", params, deadline).get("data") or "")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(png)
+        return Shot(path, hashlib.sha256(png).hexdigest(), taken_at, cut=full > MAX_SHOT_HEIGHT)
+
+    def close(self) -> None:
+        if self.target is None or self.browser.pipe is None:
+            return
+        with contextlib.suppress(RenderError):
+            deadline = _Deadline(5.0, "the tab did not close")
+            self.browser.call("Target.closeTarget", {"targetId": self.target}, deadline=deadline)
+        self.target = None
