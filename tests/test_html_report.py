@@ -588,3 +588,52 @@ def test_screenshots_link_only_safe_hrefs():
     assert page.count(">screenshot</a>") == 3
     assert "<svg onload" not in page
     assert not [h for h in hrefs if ".." in h or h.startswith(("/", "javascript"))]
+
+
+# -------------------------------------------------------------------------------------------- the diff page
+
+
+def diff_page(result) -> str:
+    from claimcheck.render.diffhtml import write_diff_html
+
+    out = io.StringIO()
+    write_diff_html(result, out, old="audits/v1", new=HOSTILE)
+    return out.getvalue()
+
+
+def test_diff_page_keeps_hostile_claims_inert():
+    from claimcheck.diff import Claim, DiffResult
+    from claimcheck.render.diffhtml import CSP as DIFF_CSP
+    from claimcheck.render.diffhtml import CSS as DIFF_CSS
+
+    def claim(url: str, text: str, sentence: str, category: str = "risk_free") -> Claim:
+        return Claim(url, HOSTILE, category, "high", "asserted", text, sentence)
+
+    result = DiffResult(
+        added=[
+            claim("https://a.example/x", "no side effects", f"{HOSTILE} no side effects {IMG}"),
+            claim(JS_URL, SCRIPT_TAG, f"Before {SCRIPT_TAG} after", HOSTILE),
+        ],
+        removed=[claim("https://a.example/x", "cure", "A sentence without it.", "cure_all")],
+        unchanged=4,
+        pages_added=[f"https://b.example/{SVG}"],
+        pages_removed=[JS_URL],
+    )
+    page = diff_page(result)
+    parsed = inspect(page)
+    assert parsed.unbalanced == [] and parsed.stack == []
+    for payload in PAYLOADS:
+        assert payload not in page.replace(f"<style>{DIFF_CSS}</style>", ""), payload
+        assert payload in "".join(parsed.text)
+    assert parsed.styles == [DIFF_CSS] and parsed.scripts == []
+    assert "img" not in parsed.tags and "svg" not in parsed.tags
+    assert f"style-src {csp_source(DIFF_CSS)}" in DIFF_CSP and "default-src 'none'" in DIFF_CSP
+    assert "<mark>no side effects</mark>" in page and "A sentence without it. <mark>cure</mark>" in page
+    hrefs = parsed.values("href")
+    assert hrefs and all(h.startswith("https://") for h in hrefs)
+    assert page.count("added (1)") == 2 and "removed (1)" in page and "<b>4</b>unchanged" in page
+    assert 'class="cat-other"' in page  # the hostile category gets no class of its own
+
+
+def csp_source(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"

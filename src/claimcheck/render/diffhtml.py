@@ -1,65 +1,75 @@
-"""The side-by-side HTML of `claimcheck diff`: per page, claims removed (left) and added (right)."""
+"""The side-by-side HTML of `claimcheck diff`: per page, claims removed (left) and added (right).
+
+Rendered from render/templates/diff.html (jinja2, autoescape) and streamed into the handle. Claims come
+from scanned pages: every string is cleaned and escaped, only http(s) URLs become links, and a
+Content-Security-Policy allows only the page's own stylesheet.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from html import escape
+from dataclasses import dataclass, field
 from typing import TextIO
 
 from claimcheck.diff import Claim, DiffResult
+from claimcheck.render.reportmodel import MAX_FIELD, clean
+from claimcheck.render.templating import asset, category_css, csp_hash, environment, trusted
 
-_STYLE = """
-body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:1200px}
-h1{font-size:1.4rem}h2{font-size:1.05rem;margin-top:2rem;word-break:break-all}
-.cols{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
-.col{border:1px solid #ddd;border-radius:6px;padding:.5rem 1rem}
-.removed h3{color:#8a1c1c}.added h3{color:#1c5e20}
-li{margin:.4rem 0}.meta{color:#666;font-size:.85rem}
-mark{background:#ffe08a}.tag{font-size:.75rem;background:#eee;border-radius:3px;padding:0 .3rem}
-"""
+CSS = asset("diff.css") + category_css()
+CSP = f"default-src 'none'; style-src {csp_hash(CSS)}; img-src 'none'; base-uri 'none'; form-action 'none'"
+MAX_SENTENCE = 2000
 
 
-def _claim(claim: Claim) -> str:
-    sentence, text = escape(claim.sentence), escape(claim.text)
-    shown = (
-        sentence.replace(text, f"<mark>{text}</mark>", 1)
-        if text and text in sentence
-        else f"{sentence} <mark>{text}</mark>"
-    )
-    return (
-        f"<li><span class='tag'>{escape(claim.category)}</span> {shown}"
-        f"<div class='meta'>{escape(claim.rule)} · {escape(claim.severity)} · {escape(claim.context)}</div></li>"
+@dataclass(frozen=True)
+class ClaimView:
+    category: str
+    rule: str
+    severity: str
+    context: str
+    before: str  # the sentence around the first occurrence of the matched text (else all of it before)
+    match: str
+    after: str
+
+
+@dataclass
+class _Sides:
+    removed: list[ClaimView] = field(default_factory=list)
+    added: list[ClaimView] = field(default_factory=list)
+
+
+def claim_view(claim: Claim) -> ClaimView:
+    sentence, text = clean(claim.sentence, MAX_SENTENCE), clean(claim.text)
+    before, found, after = sentence.partition(text) if text else (sentence, "", "")
+    if not found:
+        before, after = (sentence + " ") if sentence else "", ""
+    return ClaimView(
+        category=clean(claim.category, 80),
+        rule=clean(claim.rule, 120),
+        severity=clean(claim.severity, 20),
+        context=clean(claim.context, 40),
+        before=before,
+        match=text,
+        after=after,
     )
 
 
 def write_diff_html(result: DiffResult, handle: TextIO, *, old: str, new: str) -> None:
-    by_url: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: {"removed": [], "added": []})
+    by_url: dict[str, _Sides] = defaultdict(_Sides)
     for claim in result.removed:
-        by_url[claim.url]["removed"].append(claim)
+        by_url[clean(claim.url)].removed.append(claim_view(claim))
     for claim in result.added:
-        by_url[claim.url]["added"].append(claim)
-    handle.write(
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'\">"
-        f"<title>claimcheck diff</title><style>{_STYLE}</style></head><body>"
+        by_url[clean(claim.url)].added.append(claim_view(claim))
+    stream = environment().get_template("diff.html").stream(
+        csp=CSP,
+        css=trusted(CSS),
+        old=clean(old, MAX_FIELD),
+        new=clean(new, MAX_FIELD),
+        added=len(result.added),
+        removed=len(result.removed),
+        unchanged=result.unchanged,
+        pages_added=[clean(page) for page in result.pages_added],
+        pages_removed=[clean(page) for page in result.pages_removed],
+        by_url=sorted(by_url.items()),
     )
-    handle.write(f"<h1>What changed: {escape(old)} → {escape(new)}</h1>")
-    handle.write(
-        f"<p>{len(result.added)} claims added, {len(result.removed)} removed, {result.unchanged} unchanged; "
-        f"{len(result.pages_added)} pages appeared, {len(result.pages_removed)} vanished.</p>"
-    )
-    for title, pages in (
-        ("Pages that appeared", result.pages_added),
-        ("Pages that vanished", result.pages_removed),
-    ):
-        if pages:
-            handle.write(f"<h2>{title}</h2><ul>" + "".join(f"<li>{escape(p)}</li>" for p in pages) + "</ul>")
-    for url in sorted(by_url):
-        handle.write(f"<h2>{escape(url)}</h2><div class='cols'>")
-        for side in ("removed", "added"):
-            claims = by_url[url][side]
-            handle.write(f"<div class='col {side}'><h3>{side} ({len(claims)})</h3><ul>")
-            handle.write("".join(_claim(c) for c in claims) or "<li class='meta'>none</li>")
-            handle.write("</ul></div>")
-        handle.write("</div>")
-    handle.write("</body></html>\n")
+    stream.enable_buffering(64)
+    stream.dump(handle)
