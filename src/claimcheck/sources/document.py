@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass
 
 from claimcheck.errors import InputError
 from claimcheck.sources.decode import decode
-from claimcheck.sources.html import extract_html
+from claimcheck.sources.html import extract_html, has_markup
+from claimcheck.sources.pdf import is_pdf, pdf_text
 
 DEFAULT_MAX_CHARS = 1_000_000  # a 50 MB page is capped, not fatal: the report says it was truncated
 
@@ -37,7 +39,7 @@ class Document:
     source: str
     raw: bytes
     url: str | None = None
-    kind: str = "text"  # "text" or "html"
+    kind: str = "text"  # "text", "html" or "pdf"
     charset: str | None = None  # declared by HTTP headers, when known
     error: str | None = None  # set when the document could not be read at all
     truncated: bool = False  # the reader stopped at a byte cap
@@ -62,6 +64,14 @@ class Prepared:
     text: str
     comments_from: int | None  # offset where a reader comments section starts
     truncated: bool
+    page_starts: tuple[int, ...] = ()  # PDF: offset where each page begins; empty for other kinds
+
+
+def page_of(page_starts: tuple[int, ...], offset: int) -> int | None:
+    """The 1-based page holding a character offset of the checked text; None when there are no pages."""
+    if not page_starts or offset < page_starts[0]:
+        return None
+    return bisect.bisect_right(page_starts, offset)
 
 
 def prepare(doc: Document, max_chars: int = DEFAULT_MAX_CHARS) -> Prepared:
@@ -70,10 +80,12 @@ def prepare(doc: Document, max_chars: int = DEFAULT_MAX_CHARS) -> Prepared:
         raise InputError(doc.error)
     if not doc.raw.strip():
         raise InputError("empty document")
+    if doc.kind == "pdf" or is_pdf(doc.raw):
+        return _prepare_pdf(doc, max_chars)
     text = decode(doc.raw, doc.charset, cut=doc.truncated)
-    if doc.kind == "html":
+    if doc.kind == "html" and has_markup(text):
         text, comments_from = extract_html(text)
-    else:
+    else:  # plain text, or a .html file that holds no tags at all
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         comments_from = _comments_start(text)
     if not text.strip():
@@ -84,3 +96,14 @@ def prepare(doc: Document, max_chars: int = DEFAULT_MAX_CHARS) -> Prepared:
         if comments_from is not None and comments_from >= max_chars:
             comments_from = None
     return Prepared(text=text, comments_from=comments_from, truncated=truncated)
+
+
+def _prepare_pdf(doc: Document, max_chars: int) -> Prepared:
+    try:
+        pdf = pdf_text(doc.raw, max_chars)
+    except InputError as exc:
+        cut = " (the file was cut at the size cap)" if doc.truncated and "corrupt" in str(exc) else ""
+        raise InputError(f"{exc}{cut}") from None
+    text, starts = pdf.text[:max_chars], tuple(s for s in pdf.page_starts if s < max_chars)
+    truncated = pdf.truncated or doc.truncated or len(pdf.text) > max_chars
+    return Prepared(text=text, comments_from=None, truncated=truncated, page_starts=starts)
