@@ -1,9 +1,17 @@
-"""Batch checking: documents in, reports out, in input order, on 1..N processes or a Dask cluster.
+"""Batch checking: documents in, reports out, in input order, on worker processes or a Dask cluster.
 
 Workers return small Report objects (findings only, no page text): shipping whole spaCy Docs between
-processes is what makes nlp.pipe(n_process=...) slow. Work is submitted in chunks through a bounded
-window, so memory does not grow with the number of documents, and each worker's Checker rebuilds its
-pipelines when the vocabulary has grown (web text adds strings without bound).
+processes is what makes nlp.pipe(n_process=...) slow. Input is read through a bounded window, so memory
+does not grow with the number of documents.
+
+The process pool is our own, because the time budget is per document while work travels in chunks of 16:
+each worker streams one report per document back on its own pipe, so the parent knows which document a
+worker is on and since when. A document over budget becomes a `skipped` report, its worker is killed
+and replaced, and the unfinished rest of its chunk goes to a fresh worker; what the worker had finished
+is kept. A worker that dies (kill -9, OOM killer, a crash in C code) has its current document retried
+once on its own and skipped if it kills a worker again. Workers are forked from a parent holding warm
+pipelines, so replacing one is cheap, and a worker retires itself once it has grown by RETIRE_AFTER_MB
+(web text adds vocabulary strings without bound): a process exit gives memory back, a heap may not.
 """
 
 from __future__ import annotations
@@ -11,17 +19,24 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
+from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from claimcheck.checker import Checker
+from claimcheck.errors import ClaimcheckError
 from claimcheck.findings import Report
 from claimcheck.sources.document import Document
 
 CHUNK_SIZE = 16  # documents per task: large enough to amortise IPC, small enough to keep order cheap
-WINDOW_PER_JOB = 4  # tasks in flight per worker
+WINDOW_PER_JOB = 4  # chunks read ahead per worker
+DEFAULT_DOC_TIMEOUT = 30.0  # seconds one document may take; a typical page takes milliseconds
+JOBS_PER_CORE, MAX_JOBS = 4, 256  # more workers than this only thrash: refused as a usage error
+RETIRE_AFTER_MB = 48  # a worker that grew this much since it started is replaced by a fresh fork
 
 
 @dataclass(frozen=True)
@@ -40,15 +55,21 @@ class CheckerSpec:
 _WORKER: tuple[CheckerSpec, Checker] | None = None
 
 
+def _checker_for(spec: CheckerSpec, *, warm: bool = False) -> Checker:
+    """The process's Checker for `spec`, built once (forked workers inherit the parent's)."""
+    global _WORKER
+    if _WORKER is None or _WORKER[0] != spec:
+        checker = spec.build()
+        _WORKER = (spec, checker.warm() if warm else checker)
+    return _WORKER[1]
+
+
 def check_chunk(spec: CheckerSpec, items: list[Document | Report]) -> list[Report]:
-    """Runs in a worker (process pool or Dask): the Checker is built once per process and reused.
+    """Runs in a Dask worker: the Checker is built once per process and reused.
 
     Reports in `items` were found in the store and pass through untouched, keeping their place in order.
     """
-    global _WORKER
-    if _WORKER is None or _WORKER[0] != spec:
-        _WORKER = (spec, spec.build())
-    checker = _WORKER[1]
+    checker = _checker_for(spec)
     reports = []
     for item in items:
         if isinstance(item, Report):
@@ -65,58 +86,66 @@ def check_one(checker: Checker, doc: Document, lang: str | None) -> Report:
     try:
         return checker.check_document(doc, lang=lang)
     except Exception as exc:
-        return Report(
-            id=doc.id,
-            source=doc.source,
-            sha256=doc.sha256,
-            lang="und",
-            url=doc.url,
-            error=f"internal error ({type(exc).__name__}: {exc})",
-        )
+        return skipped(doc, f"internal error ({type(exc).__name__}: {exc})")
 
 
-def _chunks(docs: Iterable[Document | Report], size: int) -> Iterator[list[Document | Report]]:
-    chunk: list[Document | Report] = []
-    for doc in docs:
-        chunk.append(doc)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def skipped(doc: Document, reason: str) -> Report:
+    """A skipped report keyed like any other, so a resumed run re-emits it instead of trying again."""
+    return Report(id=doc.id, source=doc.source, sha256=doc.sha256, lang="und", url=doc.url, error=reason)
+
+
+def too_slow(doc: Document, seconds: float) -> Report:
+    return skipped(doc, f"took longer than {seconds:g} s")
 
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def max_jobs() -> int:
+    return min(MAX_JOBS, JOBS_PER_CORE * (os.cpu_count() or 1))
+
+
+def resolve_jobs(jobs: int) -> int:
+    """--jobs as given (0: all cores), refused when it could only thrash the machine."""
+    if jobs < 0:
+        raise ClaimcheckError("--jobs must be 0 (all cores) or more")
+    if jobs > max_jobs():
+        raise ClaimcheckError(f"--jobs {jobs}: at most {max_jobs()} on this machine ({os.cpu_count()} cores)")
+    return jobs or default_jobs()
+
+
 def check_in_order(
-    spec: CheckerSpec, docs: Iterable[Document | Report], *, jobs: int = 1, dask: str | None = None
+    spec: CheckerSpec,
+    docs: Iterable[Document | Report],
+    *,
+    jobs: int = 1,
+    dask: str | None = None,
+    doc_timeout: float = DEFAULT_DOC_TIMEOUT,
 ) -> Iterator[Report]:
-    """Yield one report per document, in input order (Reports among the inputs pass straight through)."""
+    """Yield one report per document, in input order (Reports among the inputs pass straight through).
+
+    `doc_timeout` seconds per document (0: no budget). With a budget, even jobs=1 checks in a worker
+    process: only a process can be stopped in the middle of spaCy's C code.
+    """
     if dask:
-        yield from _dask_map(spec, docs, dask)
-    elif jobs <= 1:
-        checker = spec.build()
+        yield from _dask_map(spec, docs, dask, doc_timeout)
+    elif jobs <= 1 and not doc_timeout:
+        checker = _checker_for(spec)
         for item in docs:
             yield item if isinstance(item, Report) else check_one(checker, item, spec.lang)
     else:
-        yield from _pool_map(spec, docs, jobs)
+        yield from _pool_map(spec, docs, max(1, jobs), doc_timeout)
 
 
-def _ordered_window(
-    submit: Callable[[list[Document | Report]], Any],
-    get: Callable[[Any], list[Report]],
-    docs: Iterable[Document | Report],
-    window: int,
-) -> Iterator[Report]:
-    pending: deque[Any] = deque()
-    for chunk in _chunks(docs, CHUNK_SIZE):
-        pending.append(submit(chunk))
-        if len(pending) >= window:
-            yield from get(pending.popleft())
-    while pending:
-        yield from get(pending.popleft())
+# -- the process pool ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Task:
+    seq: int  # place in the input order
+    doc: Document
+    retried: bool = False  # a worker already died on this document once
 
 
 def _ignore_interrupts() -> None:
@@ -124,32 +153,194 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _pool_map(spec: CheckerSpec, docs: Iterable[Document | Report], jobs: int) -> Iterator[Report]:
-    global _WORKER
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    if method == "fork" and (_WORKER is None or _WORKER[0] != spec):
-        # Forked workers inherit these compiled pipelines and lemma tables instead of building their own.
-        _WORKER = (spec, spec.build().warm())
-    pool = multiprocessing.get_context(method).Pool(processes=jobs, initializer=_ignore_interrupts)
+def _rss_mb() -> float:
     try:
-        yield from _ordered_window(
-            lambda chunk: pool.apply_async(check_chunk, (spec, chunk)),
-            lambda result: result.get(),
-            docs,
-            jobs * WINDOW_PER_JOB,
-        )
-        pool.close()
+        with open("/proc/self/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0  # not Linux: workers do not retire, the Checker still recycles its pipelines
+
+
+def _worker_main(spec: CheckerSpec, conn: Connection) -> None:
+    """One worker: receive a chunk, send (seq, report, retiring) per document, until the pipe closes."""
+    _ignore_interrupts()
+    checker = _checker_for(spec)
+    start_mb = _rss_mb()
+    conn.send(None)  # ready: the budget of the first document starts now, not before a (spawn) build
+    while True:
+        try:
+            chunk: list[tuple[int, Document]] = conn.recv()
+        except (EOFError, OSError):
+            return
+        for number, (seq, doc) in enumerate(chunk, start=1):
+            report = check_one(checker, doc, spec.lang)
+            report.text = ""  # the page text stays in the worker: only findings travel
+            retiring = number == len(chunk) and _rss_mb() - start_mb > RETIRE_AFTER_MB
+            conn.send((seq, report, retiring))
+            if retiring:
+                return
+
+
+class _Worker:
+    def __init__(self, context: Any, spec: CheckerSpec) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(spec, child), daemon=True)
+        self.process.start()
+        child.close()  # the parent keeps only its end, so the worker's death reads as end of file
+        self.queue: deque[_Task] = deque()  # sent and not answered yet, in the order the worker runs them
+        self.since = time.monotonic()  # when the worker began its current document
+        self.ready = self.gone = False
+
+    def send(self, tasks: list[_Task]) -> None:
+        self.queue.extend(tasks)
+        self.since = time.monotonic()
+        try:
+            self.conn.send([(task.seq, task.doc) for task in tasks])
+        except OSError:
+            self.gone = True  # died while idle: its tasks are handed on like any dead worker's
+
+    def receive(self) -> list[tuple[int, Report]]:
+        """Every message waiting on the pipe; marks the worker gone at end of file."""
+        out = []
+        try:
+            while self.conn.poll():
+                message = self.conn.recv()
+                self.since = time.monotonic()
+                if message is None:
+                    self.ready = True
+                    continue
+                seq, report, retiring = message
+                self.queue.popleft()
+                out.append((seq, report))
+                self.gone = self.gone or retiring
+        except (EOFError, OSError):
+            self.gone = True
+        return out
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+class _Pool:
+    """Up to `jobs` workers, started when there is a chunk for them; one chunk per worker at a time
+    (sending to a busy worker could block both ends on full pipes)."""
+
+    def __init__(self, spec: CheckerSpec, jobs: int, budget: float) -> None:
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        if method == "fork":
+            _checker_for(spec, warm=True)  # forked workers inherit these compiled pipelines
+        self.context = multiprocessing.get_context(method)
+        self.spec, self.jobs, self.budget = spec, jobs, budget
+        self.workers: list[_Worker] = []
+        self.todo: deque[list[_Task]] = deque()  # chunks waiting for a worker; retries go first
+
+    def dispatch(self) -> None:
+        for worker in self.workers:
+            if self.todo and worker.ready and not worker.queue:
+                worker.send(self.todo.popleft())
+        starting = sum(not w.ready for w in self.workers)
+        while len(self.todo) > starting and len(self.workers) < self.jobs:
+            self.workers.append(_Worker(self.context, self.spec))  # no more workers than chunks to do
+            starting += 1
+
+    def wait(self) -> list[tuple[int, Report]]:
+        """Block until some worker answers, dies or runs over budget; return the reports that came in."""
+        waiting = [w for w in self.workers if w.queue or not w.ready]
+        if not waiting:
+            raise RuntimeError("batch pool: nothing in flight")  # an invariant, not a user error
+        busy = [w.since for w in waiting if w.queue]
+        timeout = None
+        if self.budget and busy:
+            timeout = max(0.0, min(busy) + self.budget - time.monotonic())
+        wait([w.conn for w in waiting] + [w.process.sentinel for w in waiting], timeout)
+        out: list[tuple[int, Report]] = []
+        for worker in waiting:
+            out += worker.receive()
+            if not worker.gone and not worker.process.is_alive():
+                out += worker.receive()  # reports sent just before it died
+                worker.gone = True
+            if worker.gone:
+                out += self._lost(worker)
+            elif self.budget and worker.queue and time.monotonic() - worker.since > self.budget:
+                out += self._over_budget(worker)
+        return out
+
+    def _over_budget(self, worker: _Worker) -> list[tuple[int, Report]]:
+        task = worker.queue.popleft()
+        self._retire(worker)
+        if worker.queue:
+            self.todo.appendleft(list(worker.queue))
+        return [(task.seq, too_slow(task.doc, self.budget))]
+
+    def _lost(self, worker: _Worker) -> list[tuple[int, Report]]:
+        """A worker that ended: retiring, or killed with work in hand (that work is never dropped)."""
+        self._retire(worker)
+        if not worker.queue:
+            return []
+        task, rest = worker.queue.popleft(), list(worker.queue)
+        if rest:
+            self.todo.appendleft(rest)
+        if not task.retried:
+            task.retried = True
+            self.todo.appendleft([task])  # alone: if it kills a worker again, it is the one to blame
+            return []
+        code = worker.process.exitcode
+        how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        return [(task.seq, skipped(task.doc, f"worker process died while checking it ({how})"))]
+
+    def _retire(self, worker: _Worker) -> None:
+        worker.stop()
+        self.workers.remove(worker)
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+        self.workers.clear()
+
+
+def _pool_map(
+    spec: CheckerSpec, docs: Iterable[Document | Report], jobs: int, budget: float
+) -> Iterator[Report]:
+    pool = _Pool(spec, jobs, budget)
+    items = enumerate(docs)
+    done: dict[int, Report] = {}
+    window = jobs * WINDOW_PER_JOB * CHUNK_SIZE
+    read = emitted = 0
+    exhausted = False
+    try:
+        while True:
+            while not exhausted and read - emitted < window:
+                chunk = list(islice(items, CHUNK_SIZE))
+                exhausted, read = len(chunk) < CHUNK_SIZE, read + len(chunk)
+                for seq, item in chunk:
+                    if isinstance(item, Report):
+                        done[seq] = item
+                tasks = [_Task(seq, item) for seq, item in chunk if not isinstance(item, Report)]
+                if tasks:
+                    pool.todo.append(tasks)
+            pool.dispatch()
+            while emitted in done:
+                yield done.pop(emitted)
+                emitted += 1
+            if exhausted and emitted == read:
+                return
+            done.update(pool.wait())
     finally:
-        pool.terminate()
-        pool.join()
+        pool.close()
 
 
-def _dask_map(spec: CheckerSpec, docs: Iterable[Document | Report], address: str) -> Iterator[Report]:
+# -- Dask ----------------------------------------------------------------------------------------------
+
+
+def _dask_map(
+    spec: CheckerSpec, docs: Iterable[Document | Report], address: str, budget: float
+) -> Iterator[Report]:
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        from claimcheck.errors import ClaimcheckError
-
         raise ClaimcheckError("--dask needs the optional extra: pip install 'claimcheck[dask]'") from None
     cluster = (
         LocalCluster(n_workers=default_jobs(), threads_per_worker=1, processes=True)
@@ -159,16 +350,54 @@ def _dask_map(spec: CheckerSpec, docs: Iterable[Document | Report], address: str
     try:
         with Client(cluster if cluster is not None else address, timeout="10s") as client:
             workers = max(1, len(client.scheduler_info().get("workers", {})))
-            yield from _ordered_window(
-                lambda chunk: client.submit(check_chunk, spec, chunk, pure=False),
-                lambda future: future.result(),
-                docs,
-                workers * WINDOW_PER_JOB,
-            )
+            pending: deque[tuple[list[Document | Report], Any]] = deque()
+            items = iter(docs)
+            for chunk in iter(lambda: list(islice(items, CHUNK_SIZE)), []):
+                pending.append((chunk, client.submit(check_chunk, spec, chunk, pure=False)))
+                if len(pending) >= workers * WINDOW_PER_JOB:
+                    yield from _dask_result(client, spec, *pending.popleft(), budget)
+            while pending:
+                yield from _dask_result(client, spec, *pending.popleft(), budget)
     except (OSError, TimeoutError) as exc:
-        from claimcheck.errors import ClaimcheckError
-
         raise ClaimcheckError(f"--dask {address}: cannot reach the cluster ({exc})") from None
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def _dask_result(
+    client: Any, spec: CheckerSpec, chunk: list[Document | Report], future: Any, budget: float
+) -> list[Report]:
+    """Dask cannot stop a running task, so the budget is per task (budget x documents), counted from
+    when the chunk is the oldest one awaited; over it, the worker running it is restarted (when it has
+    a nanny) and the chunk's documents are tried one task each, each with the per-document budget."""
+    checked = sum(not isinstance(item, Report) for item in chunk)
+    if not budget or not checked:
+        return list(future.result())
+    try:
+        return list(future.result(timeout=budget * checked))
+    except TimeoutError:
+        _restart_worker_of(client, future)
+    reports = []
+    for item in chunk:
+        if isinstance(item, Report):
+            reports.append(item)
+            continue
+        single = client.submit(check_chunk, spec, [item], pure=False)
+        try:
+            reports += single.result(timeout=budget)
+        except TimeoutError:
+            _restart_worker_of(client, single)
+            reports.append(too_slow(item, budget))
+    return reports
+
+
+def _restart_worker_of(client: Any, future: Any) -> None:
+    """Free the worker a stuck task holds; without a nanny it cannot restart and stays busy."""
+    try:
+        holders = [w for w, keys in client.processing().items() if future.key in keys]
+        future.cancel()
+        if holders:
+            client.restart_workers(holders, timeout=30, raise_for_error=False)
+    except Exception:  # restarting is best effort; the run goes on either way
+        pass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from collections.abc import Iterator
@@ -34,6 +35,8 @@ from claimcheck.sources.document import Document
 from claimcheck.sources.inputs import check_inputs_exist, iter_documents
 from claimcheck.textnorm import printable
 
+DOC_TIMEOUT = 30.0  # batch.DEFAULT_DOC_TIMEOUT, repeated here because batch loads spaCy (imported lazily)
+
 
 class ScanFormat(str, Enum):
     jsonl = "jsonl"
@@ -56,7 +59,16 @@ def scan(
     db: Annotated[
         Path | None, typer.Option("--db", help="Store every report in this SQLite file; re-runs resume.")
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = 0,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Worker processes (default: all cores; at most 4 per core).")
+    ] = 0,
+    doc_timeout: Annotated[
+        float,
+        typer.Option(
+            "--doc-timeout",
+            help="Seconds one document may take before it is skipped and its worker replaced (0: no limit).",
+        ),
+    ] = DOC_TIMEOUT,
     dask: Annotated[
         str | None, typer.Option("--dask", help="Dask scheduler address, or 'local' for a LocalCluster.")
     ] = None,
@@ -74,7 +86,7 @@ def scan(
     ] = None,
 ) -> None:
     """Check many documents; reports stream out in input order and, with --db, into a resumable store."""
-    from claimcheck.batch import CheckerSpec, check_in_order, default_jobs
+    from claimcheck.batch import CheckerSpec, check_in_order, resolve_jobs
     from claimcheck.render.csvout import FindingsCsv
     from claimcheck.render.progress import ScanProgress, summary_table
     from claimcheck.sources.inputs import read_url_list
@@ -92,8 +104,9 @@ def scan(
             raise ClaimcheckError(
                 "nothing to scan: give files, folders, archives, JSONL, URLs or --urls FILE"
             )
-        if jobs < 0:
-            raise ClaimcheckError("--jobs must be 0 (all cores) or more")
+        workers = resolve_jobs(jobs)
+        if not 0 <= doc_timeout < math.inf:
+            raise ClaimcheckError(f"--doc-timeout {doc_timeout}: give seconds above zero, or 0 for no limit")
         check_inputs_exist(all_inputs)
         spec = CheckerSpec(rules=tuple(str(r) for r in rules or []), lang=lang)
         ruleset = spec.build().ruleset  # validates the packs before any document is read
@@ -115,12 +128,15 @@ def scan(
                     )
                 )
             store.start_run(tool_version=__version__, rules_digest=ruleset.digest, inputs=all_inputs)
-        sizes: dict[str, int] = {}
 
         def pending() -> Iterator[Document | Report]:
-            """Documents to check; those already in the store come back as their stored report, in place."""
+            """Documents to check; those already in the store come back as their stored report, in place.
+
+            Bytes count as they are read (a map of sizes awaiting their reports grew with every source
+            whose report came back under another name)."""
             for doc in iter_documents(all_inputs, glob=glob):
-                sizes[doc.source] = len(doc.raw)
+                stats.bytes += len(doc.raw)
+                live.advance(len(doc.raw))
                 stored = store.stored(doc.source, doc.sha256) if store else None
                 if stored is not None:
                     stats.already_stored += 1
@@ -132,10 +148,9 @@ def scan(
             with ScanProgress(
                 stats, total_bytes=_input_bytes(all_inputs, glob), enabled=show_progress
             ) as live:
-                for report in check_in_order(spec, pending(), jobs=jobs or default_jobs(), dask=dask):
-                    size = sizes.pop(report.source, 0)
-                    stats.add(report, size)
-                    live.advance(size)
+                reports = check_in_order(spec, pending(), jobs=workers, dask=dask, doc_timeout=doc_timeout)
+                for report in reports:
+                    stats.add(report)
                     if store:
                         store.add(report)
                     if csv_writer:
