@@ -47,7 +47,10 @@ HEADLESS_FLAGS = (
 WINDOW = (1280, 1000)
 MAX_SHOT_HEIGHT = 16_384  # px: taller pages are cut here (Chromium's texture limit is near it)
 START_TIMEOUT = 30.0
-SETTLE_MS = 200  # after the load event: a beat for timers that write the page
+# After the load event, scripts may still fetch and write the page: wait until the network has been quiet
+# for SETTLE_MS, for at most IDLE_MAX s (analytics beacons and long polls never go quiet).
+SETTLE_MS = 200
+IDLE_MAX = 3.0
 # The child's fds 3 and 4 must be the pipe; sh moves them there, so no preexec_fn runs in a threaded parent.
 _ON_PIPE = 'exec "$0" "$@" 3<&0 4>&1 0</dev/null 1>/dev/null'
 
@@ -188,9 +191,11 @@ class Browser:
         timeout: float = 20.0,
         max_bytes: int = 10 * 1024 * 1024,
         settle_ms: int = SETTLE_MS,
+        idle_max: float = IDLE_MAX,
     ) -> None:
         self.executable = executable or require_browser()
-        self.timeout, self.max_bytes, self.settle_ms = timeout, max_bytes, settle_ms
+        self.timeout, self.max_bytes = timeout, max_bytes
+        self.settle_ms, self.idle_max = settle_ms, idle_max
         self.process: subprocess.Popen[bytes] | None = None
         self.pipe: _Pipe | None = None
         self.profile: str | None = None
@@ -290,6 +295,8 @@ class Tab:
         self.target: str | None = None
         self.world: int | None = None  # an isolated JS world: the page's own scripts cannot patch it
         self.loaded = False
+        self.in_flight: set[str] = set()  # network request ids
+        self.last_activity = time.monotonic()
 
     def _call(self, method: str, params: dict[str, Any] | None, deadline: _Deadline) -> dict[str, Any]:
         return self.browser.call(method, params, session=self.session, deadline=deadline, tab=self)
@@ -307,6 +314,8 @@ class Tab:
         )
         self.session = str(attached.get("sessionId"))
         self._call("Page.enable", None, deadline)
+        self._call("Network.enable", None, deadline)
+        self._call("Network.setBlockedURLs", {"urls": ["*/favicon.ico"]}, deadline)  # one request less per page
         width, height = WINDOW
         metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
         self._call("Emulation.setDeviceMetricsOverride", metrics, deadline)
@@ -318,15 +327,27 @@ class Tab:
             raise RenderError(f"the browser could not load it ({navigated['errorText']})")
         while not self.loaded:
             self._pump(deadline)
-        with contextlib.suppress(_Expired):  # a beat for timers that write the page after load
-            settle = _Deadline(min(self.browser.settle_ms / 1000, deadline.left()), "settled")
-            while True:
-                self._pump(settle)
+        self._settle(deadline)
         frame = self._call("Page.getFrameTree", None, deadline).get("frameTree", {}).get("frame", {})
         world = self._call(
             "Page.createIsolatedWorld", {"frameId": frame.get("id"), "worldName": "cc"}, deadline
         )
         self.world = world.get("executionContextId")
+
+    def _settle(self, deadline: _Deadline) -> None:
+        """Wait until no request has been in flight for settle_ms, at most idle_max s (never an error)."""
+        quiet = self.browser.settle_ms / 1000
+        try:
+            cap = _Deadline(min(self.browser.idle_max, deadline.left()), "settled")
+            while True:
+                idle_for = time.monotonic() - self.last_activity
+                if not self.in_flight and idle_for >= quiet:
+                    return
+                wait = quiet if self.in_flight else quiet - idle_for
+                with contextlib.suppress(_Expired):
+                    self._pump(_Deadline(min(wait, cap.left()), "quiet"))
+        except _Expired:  # cap.left(): the page keeps talking; take it as it is now
+            return
 
     def _pump(self, deadline: _Deadline) -> None:
         """Handle one message from the browser (an event for this tab, or an answer nobody waits for)."""
@@ -340,6 +361,12 @@ class Tab:
     def on_event(self, method: str, params: dict[str, Any], deadline: _Deadline) -> None:
         if method == "Page.loadEventFired":
             self.loaded = True
+        elif method == "Network.requestWillBeSent":
+            self.in_flight.add(str(params.get("requestId")))
+            self.last_activity = time.monotonic()
+        elif method in ("Network.loadingFinished", "Network.loadingFailed"):
+            self.in_flight.discard(str(params.get("requestId")))
+            self.last_activity = time.monotonic()
         elif method == "Page.javascriptDialogOpening":  # alert() would block the page for ever
             self._send("Page.handleJavaScriptDialog", {"accept": False}, deadline)
         elif method == "Fetch.requestPaused":

@@ -38,7 +38,8 @@ def audit(
     max_pages: Annotated[int, typer.Option("--max-pages", help="Stop after this many pages.")] = 200,
     delay: Annotated[float, typer.Option("--delay", help="Seconds between requests.")] = 1.0,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds before a slow response is given up.")
+        float,
+        typer.Option("--timeout", help="Seconds before a slow response (or a page's render) is given up."),
     ] = 20.0,
     max_bytes: Annotated[
         str, typer.Option("--max-bytes", help="Bytes read per response; more is truncated.")
@@ -53,6 +54,14 @@ def audit(
         str | None, typer.Option("--contact", help="URL or e-mail for the User-Agent.")
     ] = None,
     sitemaps: Annotated[bool, typer.Option("--sitemaps/--no-sitemaps", help="Seed from sitemap.xml.")] = True,
+    render: Annotated[
+        bool,
+        typer.Option("--render", help="Check each page as headless Chromium shows it (after its scripts ran)."),
+    ] = False,
+    screenshots: Annotated[
+        bool,
+        typer.Option("--screenshots", help="A full-page PNG of every flagged page (headless Chromium)."),
+    ] = False,
     rules: RulesOption = None,
     lang: LangOption = None,
     fail_on: FailOnOption = FailOn.never,
@@ -83,6 +92,8 @@ def audit(
             ignore_robots=ignore_robots,
             contact=contact,
             use_sitemaps=sitemaps,
+            render=render,
+            screenshots=screenshots,
         )
         checker = Checker(rules or [])
         live = progress if progress is not None else sys.stderr.isatty()
@@ -119,6 +130,10 @@ def audit(
         table.add_row(f"truncated at {options.max_bytes:,} bytes", str(len(result.truncated)))
     if result.blocked_by_robots:
         table.add_row("blocked by robots.txt", str(len(result.blocked_by_robots)))
+    if render:
+        table.add_row("rendered", str(len(result.rendered)))
+    if screenshots:
+        table.add_row("screenshots", str(sum(1 for shot in result.screenshots if shot.get("file"))))
     with Store(out / STORE_NAME, readonly=True) as store:  # the audit's own store: rankings and exit code
         ranked = store.by_page(10)
         code = exit_code(store.reports(), fail_on)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from claimcheck.browser import Browser, RenderError, require_browser
 from claimcheck.checker import Checker
 from claimcheck.cli.app import app
 from claimcheck.cli.common import (
@@ -23,7 +24,9 @@ from claimcheck.cli.common import (
 from claimcheck.errors import ClaimcheckError
 from claimcheck.render.jsonout import report_json
 from claimcheck.render.terminal import render_report
+from claimcheck.sources.document import Document
 from claimcheck.sources.inputs import read_single
+from claimcheck.sources.url import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, fetch, is_url
 
 
 class CheckFormat(str, Enum):
@@ -45,12 +48,26 @@ def check(
         bool, typer.Option("--all", help="Also show non-asserted mentions in the text view.")
     ] = False,
     lang: LangOption = None,
+    render: Annotated[
+        bool,
+        typer.Option("--render", help="Check a URL as headless Chromium shows it (after its scripts ran)."),
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds for fetching (and rendering) a URL.")
+    ] = DEFAULT_TIMEOUT,
 ) -> None:
     """Check one document and print an annotated report (or the JSON report)."""
     with user_errors():
         validate_lang(lang)
+        if timeout <= 0:
+            raise ClaimcheckError("--timeout must be > 0")
+        if render and not is_url(source):
+            raise ClaimcheckError(f"{source}: --render needs an http(s) URL")
+        browser = require_browser("--render") if render else None  # before anything is fetched
         checker = Checker(rules or [])
-        document = read_single(source)
+        document = fetch(source, timeout=timeout) if is_url(source) else read_single(source)
+        if browser is not None and document.kind == "html" and document.error is None:
+            document = rendered(document, browser, timeout)
         report = checker.check_document(document, lang=lang)
         if report.error is not None:
             raise ClaimcheckError(f"{source}: {report.error}")
@@ -59,3 +76,26 @@ def check(
         else:
             render_report(report, stdout_console(), show_all=show_all)
     raise typer.Exit(exit_code([report], fail_on))
+
+
+def rendered(document: Document, executable: str, timeout: float) -> Document:
+    """The page as the browser shows it: the fetched bytes loaded in Chromium, the DOM after scripts ran."""
+    url = document.url or document.source
+    content_type = f"text/html; charset={document.charset}" if document.charset else "text/html"
+    try:
+        with (
+            Browser(executable, timeout=timeout, max_bytes=DEFAULT_MAX_BYTES) as browser,
+            browser.page(url, body=document.raw, content_type=content_type) as tab,
+        ):
+            dom = tab.dom()
+    except RenderError as exc:
+        raise ClaimcheckError(f"{document.source}: not rendered: {exc}") from None
+    return Document(
+        id=document.id,
+        source=document.source,
+        raw=dom.html,
+        url=url,
+        kind="html",
+        charset="utf-8",
+        truncated=document.truncated or dom.truncated,
+    )
