@@ -3,21 +3,22 @@
     python scripts/screenshot_report.py report.png [--keep-html PATH]
 
 Without a Chromium binary it only writes the HTML and prints its path. Nothing here touches the network:
-the report is self-contained and Chromium runs with background networking off.
+the report is self-contained and Chromium runs with background networking off (claimcheck.browser finds,
+runs and kills it).
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from claimcheck.browser import find_browser
+from claimcheck.browser import run_headless as browser_run
 from claimcheck.findings import Finding, Report
 from claimcheck.render.html import write_html_report
 
-BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+__all__ = ["find_browser", "run_headless", "screenshot"]  # what tests/test_batch.py uses
 FDA = "https://www.fda.gov/consumers/consumer-updates/important-patient-and-consumer-information-about-regenerative-medicine-therapies"
 
 
@@ -185,39 +186,9 @@ def write_demo(path: Path) -> None:
         )
 
 
-def find_browser() -> str | None:
-    for name in BROWSERS:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-# How this project runs Chromium: headless, sandbox and GPU off, and no background networking (this machine
-# and CI have no network, and the report must not need one). Also used by tests/test_batch.py.
-HEADLESS_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
-
-
 def run_headless(browser: str, page: Path, *args: str, check: bool = True) -> str:
-    """Run Chromium on a local page with a fresh profile; return what it printed (e.g. --dump-dom)."""
-    with tempfile.TemporaryDirectory(prefix="claimcheck-chrome-") as profile:
-        done = subprocess.run(
-            [browser, *HEADLESS_FLAGS, f"--user-data-dir={profile}", *args, page.resolve().as_uri()],
-            check=check,
-            timeout=120,
-            capture_output=True,
-            text=True,
-        )
-    return done.stdout
+    """Chromium on a local page with a fresh profile; what it printed (e.g. --dump-dom). Used by the tests."""
+    return browser_run(browser, page.resolve().as_uri(), *args, check=check)
 
 
 def screenshot(html_path: Path, png_path: Path, browser: str, *, size: str = "1280,2400") -> None:
