@@ -51,8 +51,14 @@ def wide_encoding(data: bytes) -> tuple[str, int] | None:
         usable = head[: len(head) - len(head) % width]
         units = len(usable) // width
         if units and all(usable[i::width].count(0) >= WIDE_NUL_SHARE * units for i in nul_at):
-            return codec, 0
+            return (codec, 0) if _mostly_ascii(usable.decode(codec, "replace")) else None
     return None
+
+
+def _mostly_ascii(text: str) -> bool:
+    """Wide text found by its NULs is ASCII-heavy by construction; binary with regular NULs is not."""
+    printable = sum(1 for char in text if " " <= char <= "~" or char in "\t\n\r")
+    return printable >= 0.5 * len(text)
 
 
 def _decode_wide(data: bytes, codec: str, skip: int, cut: bool) -> str | None:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
+import os
+import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from fnmatch import fnmatch
 from functools import partial
 from pathlib import Path
+from typing import Protocol
 
 from claimcheck.errors import InputError
 from claimcheck.sources.document import Document
+from claimcheck.sources.pdf import is_pdf
 from claimcheck.sources.url import fetch, is_url
 from claimcheck.sources.warc import is_warc, iter_warc
 
@@ -23,6 +28,8 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 
 def kind_of(path: str, head: bytes) -> str:
     suffix = Path(path).suffix.lower()
+    if suffix == ".pdf" or is_pdf(head):
+        return "pdf"
     if suffix in HTML_SUFFIXES:
         return "html"
     if suffix in TEXT_SUFFIXES:
@@ -127,15 +134,73 @@ def _guarded(source: str, read: Callable[[], Document]) -> Document:
 
 
 def _folder(folder: Path, glob: str | None = None) -> Iterator[Document]:
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    """Every entry of the folder tree gets one report: files are read, anything else (a dangling or
+    looping link, a FIFO, a socket, a device, a link to a folder, an unlistable folder) is skipped
+    with the reason. A FIFO is never opened: opening it would wait for a writer."""
+    entries, unlistable = _walk(folder)
+    for path in sorted(entries + list(unlistable)):
+        if path in unlistable:
+            yield _skipped(path, unlistable[path])
+            continue
         if path.name.startswith(".") or (glob and not fnmatch(path.name, glob)):
             continue
-        if is_jsonl(path):
+        reason = _not_a_file(path)
+        if reason is not None:
+            yield _skipped(path, f"{path}: {reason}")
+        elif is_jsonl(path):
             yield from _jsonl_file(path)
         elif is_warc(path):
             yield from iter_warc(path)
         else:
             yield _guarded(str(path), partial(read_file, path))
+
+
+def _walk(folder: Path) -> tuple[list[Path], dict[Path, str]]:
+    """All entries below `folder` but folders themselves; links to folders are entries, not followed
+    (no loops, no walking out of the tree). Folders that cannot be listed come back with the reason."""
+    entries: list[Path] = []
+    unlistable: dict[Path, str] = {}
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as listing:
+                for entry in listing:
+                    path = Path(entry.path)
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(path)
+                    else:
+                        entries.append(path)
+        except OSError as exc:
+            unlistable[current] = f"{current}: cannot list the folder ({exc.strerror or exc})"
+    return entries, unlistable
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why a folder entry is not a regular file to read, or None when it is one."""
+    try:
+        mode = path.stat().st_mode  # follows links: a link to a file is read like the file
+    except FileNotFoundError:
+        return "dangling symbolic link (its target does not exist)"
+    except OSError as exc:
+        if path.is_symlink() and exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        return f"cannot read ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "symbolic link to a folder, not followed"
+    if stat.S_ISFIFO(mode):
+        return "named pipe (FIFO), not a file: not opened"
+    if stat.S_ISSOCK(mode):
+        return "socket, not a file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device, not a file"
+    return "not a regular file"
+
+
+def _skipped(path: Path, reason: str) -> Document:
+    return Document(id=str(path), source=str(path), raw=b"", error=reason)
 
 
 def _jsonl_file(path: Path) -> Iterator[Document]:
@@ -150,11 +215,31 @@ def _jsonl_file(path: Path) -> Iterator[Document]:
         yield Document(id=str(path), source=str(path), raw=b"", error=f"{path}: unreadable ({exc})")
 
 
-def _jsonl_lines(lines: Iterable[bytes], name: str) -> Iterator[Document]:
-    for number, line in enumerate(lines, start=1):
+class _Readable(Protocol):
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
+def _bounded_lines(handle: _Readable) -> Iterator[bytes | None]:
+    """The lines of a stream, each at most MAX_FILE_BYTES; None stands for a longer line, whose rest is
+    read past in chunks, never held."""
+    while line := handle.readline(MAX_FILE_BYTES + 1):
+        if len(line) <= MAX_FILE_BYTES or line.endswith(b"\n"):
+            yield line
+            continue
+        while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+            pass
+        yield None
+
+
+def _jsonl_lines(handle: _Readable, name: str) -> Iterator[Document]:
+    for number, line in enumerate(_bounded_lines(handle), start=1):
+        source = f"{name}:{number}"
+        if line is None:
+            error = f"line {number}: longer than {MAX_FILE_BYTES // (1024 * 1024)} MB"
+            yield Document(id=source, source=source, raw=b"", error=error)
+            continue
         if not line.strip():
             continue
-        source = f"{name}:{number}"
         try:
             record = json.loads(line)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:

@@ -1,4 +1,4 @@
-"""Fetch one page over HTTP(S) with httpx: redirects followed, time-limited, bytes capped."""
+"""Fetch one page (or PDF) over HTTP(S) with httpx: redirects followed, time-limited, bytes capped."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import httpx
 from claimcheck import __version__
 from claimcheck.errors import InputError
 from claimcheck.sources.document import Document
+from claimcheck.sources.pdf import is_pdf
 
 USER_AGENT = (
     f"claimcheck/{__version__} (+https://pypi.org/project/claimcheck/; claim checker for clinic pages)"
@@ -49,7 +50,9 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAUL
         reason = str(exc) or type(exc).__name__
         raise InputError(f"{url}: could not fetch ({reason})") from None
     kind = "html" if "html" in content_type or not content_type else "text"
-    if not ("text" in content_type or "html" in content_type or "xml" in content_type or not content_type):
+    if "application/pdf" in content_type.lower() or is_pdf(bytes(body[:1024])):
+        kind = "pdf"  # a brochure link, or a PDF served as application/octet-stream
+    elif not ("text" in content_type or "html" in content_type or "xml" in content_type or not content_type):
         raise InputError(f"{url}: not a web page (content type {content_type.split(';')[0]})")
     return Document(
         id=url, source=url, raw=bytes(body), url=final_url, kind=kind, charset=charset, truncated=truncated
