@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -14,10 +16,12 @@ from claimcheck.errors import InputError
 from claimcheck.findings import Finding, Report
 from claimcheck.nlp.compile import validate_patterns
 from claimcheck.nlp.extensions import SPANS_KEY
+from claimcheck.nlp.matcher import BUDGET_KEY, CHECKED_KEY, MAX_HITS
 from claimcheck.nlp.pipeline import build_pipeline
 from claimcheck.nlp.sentences import TEXT_KEY, doc_text, sentence_chars
 from claimcheck.rules import RuleSet, load_rules
 from claimcheck.sources.document import DEFAULT_MAX_CHARS, Document, prepare
+from claimcheck.textnorm import bound_text
 
 RECYCLE_AFTER_STRINGS = 200_000  # about 25 MB of strings: rebuilding the pipeline costs well under a second
 
@@ -51,6 +55,9 @@ class Checker:
     def pipeline(self, lang: str) -> Language:
         if lang not in self._pipelines:
             nlp = build_pipeline(lang, self.ruleset)
+            nlp.max_length = (
+                2 * self.max_chars
+            )  # bounding adds at most one space per textnorm.MAX_TOKEN chars
             self._pipelines[lang] = nlp
             self._base_strings[lang] = len(nlp.vocab.strings)
         return self._pipelines[lang]
@@ -71,10 +78,16 @@ class Checker:
         url: str | None = None,
         comments_from: int | None = None,
     ) -> Report:
-        """Check a string. `lang` forces a language; by default each block's language is detected."""
-        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        report = Report(id=id, source=source, url=url, sha256=sha, lang="", text=text)
-        self._fill(report, text, lang, comments_from)
+        """Check a string. `lang` forces a language; by default each block's language is detected.
+
+        The checked text (`Report.text`, which offsets index) is `text` with its runs of one punctuation
+        mark or space, and its stretches without spaces, bounded (textnorm.bound_text).
+        """
+        sha = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        bounded, offset = bound_text(text[: self.max_chars])
+        report = Report(id=id, source=source, url=url, sha256=sha, lang="", text=bounded)
+        report.truncated = len(text) > self.max_chars
+        self._fill(report, bounded, lang, None if comments_from is None else offset(comments_from))
         return report
 
     def check_document(self, doc: Document, lang: str | None = None) -> Report:
@@ -86,8 +99,14 @@ class Checker:
             report.error = str(exc)
             report.lang = "und"
             return report
-        report.text, report.truncated = prepared.text, prepared.truncated
-        self._fill(report, prepared.text, lang, prepared.comments_from)
+        text, offset = bound_text(prepared.text)
+        report.text, report.truncated = text, prepared.truncated
+        comments_from = prepared.comments_from
+        self._fill(report, text, lang, None if comments_from is None else offset(comments_from))
+        # PDF pages: Prepared.page_starts (from the sources layer) index the text before bounding.
+        page_starts = [offset(s) for s in getattr(prepared, "page_starts", ())]
+        if page_starts:
+            report.findings = [_on_page(f, page_starts) for f in report.findings]
         return report
 
     def check_documents(self, docs: Iterable[Document], lang: str | None = None) -> Iterator[Report]:
@@ -98,21 +117,31 @@ class Checker:
         segments = _split_comments(langs.segments(text, lang), comments_from)
         report.lang = langs.dominant([seg for seg, _ in segments])
         findings: list[Finding] = []
+        budget = MAX_HITS  # claim hits judged per document, across its language segments
         for seg, voice in segments:
             nlp = self.pipeline(seg.lang if seg.lang in langs.SUPPORTED else "en")
             seg_text = text[seg.start : seg.end]
             doc = nlp.make_doc(seg_text)
             doc.user_data[TEXT_KEY] = seg_text
+            doc.user_data[BUDGET_KEY] = budget
             doc._.voice = voice
             findings += self._findings(nlp(doc), seg.start)
+            used, checked_to = doc.user_data[CHECKED_KEY]
+            budget -= used
             self._recycle_if_grown(str(nlp.lang))
+            if checked_to < len(seg_text):  # the rest of the page is left unchecked: say so
+                report.truncated = True
+                break
         report.findings = findings
 
     def _findings(self, doc: Doc, offset: int) -> list[Finding]:
         out = []
+        sentences: dict[tuple[int, int], str] = {}  # findings of one sentence share its string
         for span in doc.spans.get(SPANS_KEY, []):
             rule = self.ruleset.get(span._.rule)
-            s_start, s_end = sentence_chars(doc, span.start_char, span.end_char)
+            bounds = sentence_chars(doc, span.start_char, span.end_char)
+            if bounds not in sentences:
+                sentences[bounds] = doc_text(doc)[bounds[0] : bounds[1]]
             out.append(
                 Finding(
                     rule=span._.rule,
@@ -124,12 +153,18 @@ class Checker:
                     context=span._.context,
                     message=rule.message,  # type: ignore[union-attr]
                     cue=span._.cue,
-                    sentence=doc_text(doc)[s_start:s_end],
+                    sentence=sentences[bounds],
                     reference=rule.reference,  # type: ignore[union-attr]
                     evidence=span._.evidence,
                 )
             )
         return out
+
+
+def _on_page(finding: Finding, page_starts: list[int]) -> Finding:
+    """The finding with its 1-based PDF page (None before the first page start)."""
+    page = bisect_right(page_starts, finding.start)
+    return dataclasses.replace(finding, page=page or None)
 
 
 def _split_comments(

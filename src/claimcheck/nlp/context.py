@@ -169,8 +169,10 @@ def _distance(cue: Cue, target: Span) -> int:
 
 
 # Rhetorical questions sell: "Why settle for cortisone when your cells can rebuild cartilage?"
+# The leading \W* already takes "¿" and spaces: a second optional space run after it made the match
+# quadratic in the length of a run of spaces.
 _RHETORICAL = re.compile(
-    r"^\W*(?:why (?:settle|wait|suffer|live with|keep|put up)|what if|imagine|¿?\s*para qué|¿?\s*por qué "
+    r"^\W*(?:why (?:settle|wait|suffer|live with|keep|put up)|what if|imagine|para qué|por qué "
     r"(?:esperar|conformarte|conformarse|sufrir|seguir))",
     re.IGNORECASE,
 )

@@ -3,10 +3,15 @@
 Phrases and inflected terms go to one PhraseMatcher (hash look-ups, fast on any text). Token patterns
 are the slow part of a spaCy pipeline, so the Matcher only runs on sentences that hold one of the
 patterns' anchor words, found by a PhraseMatcher first.
+
+Work per document is bounded: past MAX_HITS claim hits (counted in C-level match tuples, before any
+Span is built), the rest of the text from the next sentence on is left unchecked and the Doc says where
+checking stopped (CHECKED_KEY); the checker marks such a report truncated.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -15,11 +20,17 @@ from spacy.tokens import Doc, Span
 
 from claimcheck.nlp.compile import SpecCompiler
 from claimcheck.nlp.extensions import SPANS_KEY, register
-from claimcheck.nlp.sentences import block_chars, sentence_chars
+from claimcheck.nlp.sentences import block_chars, doc_text, sentence_chars
 from claimcheck.rules.model import SEVERITIES, Rule
 from claimcheck.textnorm import fold
 
 NEAR, UNLESS = "|near", "|unless"
+# Claim hits (phrase hits and pattern anchors of the rules themselves) judged per document. Real pages have
+# tens; a page of 1 MB repeating one claim has 50,000, and each costs its context decision and its Finding.
+MAX_HITS = 2000
+BUDGET_KEY = "claimcheck.hit_budget"  # set by the checker: hits left for this document
+CHECKED_KEY = "claimcheck.checked_to"  # set here: hits used, and the character offset checking stopped at
+Matches = list[tuple[int, int, int]]  # (match id, start token, end token), as spaCy's matchers give them
 # A "near" word this close (in tokens) joins the highlighted finding ("celulas madres" + "pills"); kept tight
 # so that cue words between them ("creams labelled with 'stem cell'") stay outside the claim.
 ADJACENT = 1
@@ -51,33 +62,51 @@ class ClaimMatcher:
                 self.compiler.add(rule.id + UNLESS, rule.unless, rule.origin, rule.id)
 
     def __call__(self, doc: Doc) -> Doc:
-        hits = self._hits(doc)
+        phrases = self.compiler.phrases(doc)
+        anchors = self.compiler.anchors(doc)
+        limit, used = self._limit(doc, phrases, anchors, doc.user_data.get(BUDGET_KEY, MAX_HITS))
+        doc.user_data[CHECKED_KEY] = (used, doc[limit].idx if limit < len(doc) else len(doc_text(doc)))
+        hits = self._hits(
+            doc, [m for m in phrases if m[1] < limit], [a for a in anchors if a[1] < limit], limit
+        )
         findings: list[Span] = []
         for rule_id in sorted(k for k in hits if "|" not in k):
             findings += self._apply_rule(doc, self.rules[rule_id], hits)
         doc.spans[self.spans_key] = _drop_contained(findings, self.rules)
         return doc
 
-    def _hits(self, doc: Doc) -> dict[str, list[Span]]:
+    def _limit(self, doc: Doc, phrases: Matches, anchors: Matches, budget: int) -> tuple[int, int]:
+        """(token where checking stops, claim hits before it): at a sentence start once `budget` is spent."""
+        strings = doc.vocab.strings
+        starts = sorted([s for m, s, _ in phrases if "|" not in strings[m]] + [s for _, s, _ in anchors])
+        if len(starts) <= budget:
+            return len(doc), len(starts)
+        token = starts[max(budget, 0)]
+        sentence_start, _ = sentence_chars(doc, doc[token].idx, doc[token].idx + 1)
+        while token > 0 and doc[token - 1].idx >= sentence_start:  # a sentence is at most ~1,000 chars
+            token -= 1
+        return token, bisect_left(starts, token)
+
+    def _hits(self, doc: Doc, phrases: Matches, anchors: Matches, limit: int) -> dict[str, list[Span]]:
         strings = doc.vocab.strings
         hits: dict[str, list[Span]] = defaultdict(list)
-        for match_id, start, end in self.compiler.phrases(doc):
+        for match_id, start, end in phrases:
             hits[strings[match_id]].append(doc[start:end])
-        for span in self._pattern_hits(doc):
+        for span in self._pattern_hits(doc, anchors, limit):
             hits[span.label_].append(span)
         return hits
 
-    def _pattern_hits(self, doc: Doc) -> list[Span]:
+    def _pattern_hits(self, doc: Doc, anchors: Matches, limit: int) -> list[Span]:
         """Run each token pattern in a window of its reach around each of its anchors.
 
         A window may cross a sentence end; matches that do are dropped, since rules speak of sentences.
         """
         groups = self.compiler.groups
         windows: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for key, start, end in self.compiler.anchors(doc):
+        for key, start, end in anchors:
             index = int(doc.vocab.strings[key][1:])
             reach = groups[index].reach
-            lo, hi = (0, len(doc)) if reach is None else (max(0, start - reach), min(len(doc), end + reach))
+            lo, hi = (0, limit) if reach is None else (max(0, start - reach), min(limit, end + reach))
             spans = windows[index]
             if spans and lo <= spans[-1][1]:
                 spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
@@ -88,7 +117,7 @@ class ClaimMatcher:
             for lo, hi in spans:
                 found += groups[index].matcher(doc[lo:hi], as_spans=True)
         for group in self.compiler.unanchored:
-            found += group.matcher(doc, as_spans=True)
+            found += group.matcher(doc[:limit], as_spans=True)
         return [span for span in found if _one_sentence(doc, span)]
 
     def _apply_rule(self, doc: Doc, rule: Rule, hits: dict[str, list[Span]]) -> list[Span]:
