@@ -538,7 +538,9 @@ def test_model_findings_show_their_top_terms_and_confidence():
     ruled = Finding(**{**model.__dict__, "detector": "rule", "rule": "cure_all.en.x", "top_terms": ()})
     page = render([report("p", "https://p.example/", [model, ruled])])
     parsed = assert_well_formed(page)
-    assert '<span class="detector">model</span> (top terms: <span class="terms">“heals”, “every patient”' in page
+    assert (
+        '<span class="detector">model</span> (top terms: <span class="terms">“heals”, “every patient”' in page
+    )
     assert SCRIPT_TAG not in page and SCRIPT_TAG in "".join(parsed.text)  # a term is text, escaped
     assert page.count("confidence <b>87%</b>") == 2
     assert page.count("PDF page <b>2</b>") == 2

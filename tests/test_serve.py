@@ -131,11 +131,13 @@ def test_pasted_text_is_annotated_like_the_report(client, app):
     text_view = text_view[: text_view.index("</div>")]
     assert re.search(r'<mark class="cat-cure_all"[^>]*>cure Parkinson[^<]*</mark><sup>1</sup>', text_view)
     assert re.search(r'<mark class="cat-risk_free"[^>]*>no side effects</mark><sup>2</sup>', text_view)
-    assert re.search(r'<mark class="muted" title="oral_product · cautionary">stem cell pills</mark>', text_view)
+    assert re.search(
+        r'<mark class="muted" title="oral_product · cautionary">stem cell pills</mark>', text_view
+    )
     # The report's partials: claims with context, rule, message and reference; mentions collapsed.
     assert '<li class="finding" data-cat="cure_all">' in html and "context: <b>asserted</b>" in html
     assert 'rule <span class="muted">cure_all.' in html and '<p class="message">' in html
-    assert "Reference: <a href=\"https://" in html
+    assert 'Reference: <a href="https://' in html
     assert "1 non-asserted mention (1 cautionary)" in html and "(cue: “Avoid”)" in html
     assert "flagged: 2 red-flag claims in 2 categories" in page.visible
     assert app.extensions["claimcheck"].built
@@ -195,7 +197,10 @@ def test_uploaded_text_and_html_files(client):
 
 def _pdf(pages: list[str]) -> bytes:
     """A minimal PDF with one line of Helvetica text per page (written here, no PDF library needed)."""
-    objs = {1: b"<< /Type /Catalog /Pages 2 0 R >>", 3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"}
+    objs = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    }
     kids, n = [], 4
     for text in pages:
         stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
@@ -231,10 +236,14 @@ def test_uploaded_pdf_goes_through_the_sources(client):
 
 def test_too_large_inputs_are_refused_with_one_line(client):
     big = b"x" * (MAX_INPUT_BYTES + 1)
-    response = client.post("/check", data={"file": (BytesIO(big), "big.txt")}, content_type="multipart/form-data")
+    response = client.post(
+        "/check", data={"file": (BytesIO(big), "big.txt")}, content_type="multipart/form-data"
+    )
     assert response.status_code == 400 and "big.txt: larger than 10 MB" in error_line(response)
     huge = b"x" * (MAX_INPUT_BYTES + 512 * 1024)  # past the request limit: refused before it is parsed
-    response = client.post("/check", data={"file": (BytesIO(huge), "huge.txt")}, content_type="multipart/form-data")
+    response = client.post(
+        "/check", data={"file": (BytesIO(huge), "huge.txt")}, content_type="multipart/form-data"
+    )
     assert response.status_code == 413 and "limited to 10 MB" in error_line(response)
     assert_safe_page(response)
 
@@ -328,7 +337,9 @@ def store_file(tmp_path: Path) -> Path:
                 sha256="1" * 64,
                 lang="en",
                 findings=[
-                    _finding("risk_free", "no side effects", "There are no side effects.", confidence=0.9, page=2),
+                    _finding(
+                        "risk_free", "no side effects", "There are no side effects.", confidence=0.9, page=2
+                    ),
                     _finding("cure_all", "cures", f"It cures all. {HOSTILE}", cue=HOSTILE, context="negated"),
                 ],
             )
@@ -408,7 +419,10 @@ def test_foreign_hosts_and_sites_are_refused(client):
     assert refused.status_code == 403 and "other web sites" in error_line(refused)
     posted = client.post("/check", data={"text": CLAIMS}, headers={"Origin": "https://evil.example"})
     assert posted.status_code == 403
-    assert client.post("/check", data={"text": CLAIMS}, headers={"Origin": "http://localhost"}).status_code == 200
+    assert (
+        client.post("/check", data={"text": CLAIMS}, headers={"Origin": "http://localhost"}).status_code
+        == 200
+    )
 
 
 def test_unknown_pages_and_internal_errors_are_one_line(client, app, monkeypatch):

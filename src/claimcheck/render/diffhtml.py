@@ -59,17 +59,22 @@ def write_diff_html(result: DiffResult, handle: TextIO, *, old: str, new: str) -
         by_url[clean(claim.url)].removed.append(claim_view(claim))
     for claim in result.added:
         by_url[clean(claim.url)].added.append(claim_view(claim))
-    stream = environment().get_template("diff.html").stream(
-        csp=CSP,
-        css=trusted(CSS),
-        old=clean(old, MAX_FIELD),
-        new=clean(new, MAX_FIELD),
-        added=len(result.added),
-        removed=len(result.removed),
-        unchanged=result.unchanged,
-        pages_added=[clean(page) for page in result.pages_added],
-        pages_removed=[clean(page) for page in result.pages_removed],
-        by_url=sorted(by_url.items()),
+    stream = (
+        environment()
+        .get_template("diff.html")
+        .stream(
+            csp=CSP,
+            css=trusted(CSS),
+            old=clean(old, MAX_FIELD),
+            new=clean(new, MAX_FIELD),
+            added=len(result.added),
+            removed=len(result.removed),
+            unchanged=result.unchanged,
+            pages_added=[clean(page) for page in result.pages_added],
+            pages_removed=[clean(page) for page in result.pages_removed],
+            by_url=sorted(by_url.items()),
+        )
     )
     stream.enable_buffering(64)
-    stream.dump(handle)
+    for chunk in stream:
+        handle.write(chunk)

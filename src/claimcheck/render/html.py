@@ -101,4 +101,5 @@ def write_html_report(
     generated = clean(generated_at or datetime.now(timezone.utc).isoformat(timespec="seconds"), 80)
     stream = environment().get_template("report.html").stream(_context(batch, title, generated, meta))
     stream.enable_buffering(STREAM_BUFFER)
-    stream.dump(handle)
+    for chunk in stream:
+        handle.write(chunk)

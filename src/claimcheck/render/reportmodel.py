@@ -210,7 +210,9 @@ def finding_view(finding: Finding, batch: BatchView) -> FindingView:
         evidence=clean(finding.evidence) if finding.evidence else None,
         detector=batch.intern(clean(finding.detector or "rule", 20)),
         confidence=probability(finding.confidence),
-        top_terms=tuple(clean(term, 60) for term in (finding.top_terms or ())[:MAX_TERMS] if str(term).strip()),
+        top_terms=tuple(
+            clean(term, 60) for term in (finding.top_terms or ())[:MAX_TERMS] if str(term).strip()
+        ),
         pdf_page=page if isinstance(page, int) and not isinstance(page, bool) and page >= 1 else None,
     )
 

@@ -22,8 +22,11 @@ def text_runs(report: Report, page: PageView) -> list[Run] | None:
     text = printable(text)  # one for one: offsets still hold
     asserted = [f for f in report.findings if f.asserted]
     mentions = [f for f in report.findings if not f.asserted]
-    spans = [(f.start, f.end, 0, n, v) for n, (f, v) in enumerate(zip(asserted, page.asserted), 1)]
-    spans += [(f.start, f.end, 1, None, v) for f, v in zip(mentions, page.mentions)]
+    # (start, end, 0 for a claim and 1 for a mention, claim number, view); page_view keeps this order.
+    spans: list[tuple[int, int, int, int | None, FindingView]] = [
+        (f.start, f.end, 0, n, v) for n, (f, v) in enumerate(zip(asserted, page.asserted, strict=True), 1)
+    ]
+    spans += [(f.start, f.end, 1, None, v) for f, v in zip(mentions, page.mentions, strict=True)]
     spans = [s for s in spans if 0 <= s[0] < s[1] <= len(text)]
     cuts = sorted({0, len(text), *(s[0] for s in spans), *(s[1] for s in spans)})
     runs: list[list] = []  # [text, span or None, end offset]

@@ -163,7 +163,9 @@ def create_app(
     @app.errorhandler(Exception)
     def internal_error(exc: Exception) -> Response:
         log.error("claimcheck serve: internal error", exc_info=exc)  # the details go to the terminal
-        return check_page(500, error=f"internal error ({type(exc).__name__}); the server's terminal has the details")
+        return check_page(
+            500, error=f"internal error ({type(exc).__name__}); the server's terminal has the details"
+        )
 
     return app
 

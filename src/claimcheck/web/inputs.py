@@ -22,7 +22,7 @@ PASTED = "pasted text"
 
 
 def lang_choice(value: str | None) -> str | None:
-    """"auto" (or nothing): detect per block; "en" or "es": force it."""
+    """The language field: "auto" (or nothing) detects per block; "en" or "es" forces it."""
     value = (value or "auto").strip().lower()
     if value == "auto":
         return None
@@ -36,7 +36,9 @@ def document_from(values: Mapping[str, str], files: Mapping[str, Any]) -> Docume
     text, url = values.get("text", ""), values.get("url", "").strip()
     upload = files.get("file")
     has_upload = upload is not None and bool(upload.filename)
-    given = [name for name, present in (("text", text.strip()), ("url", url), ("file", has_upload)) if present]
+    given = [
+        name for name, present in (("text", text.strip()), ("url", url), ("file", has_upload)) if present
+    ]
     if not given:
         raise ClaimcheckError("nothing to check: paste some text, choose a file or give a URL")
     if len(given) > 1:

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from typing import TYPE_CHECKING
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from claimcheck.errors import ClaimcheckError
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
@@ -43,16 +47,23 @@ def _listen(host: str, port: int) -> socket.socket:
         sock.listen(128)
     except OSError as exc:
         sock.close()
-        raise ClaimcheckError(f"{host}:{port}: cannot listen ({exc.strerror or exc}); try another --port") from None
+        raise ClaimcheckError(
+            f"{host}:{port}: cannot listen ({exc.strerror or exc}); try another --port"
+        ) from None
     return sock
 
 
-def build_server(host: str, port: int, app: object) -> BaseWSGIServer:
+def build_server(host: str, port: int, app: Flask) -> BaseWSGIServer:
     if not 0 <= port <= 65535:
         raise ClaimcheckError(f"--port {port}: use a port from 1 to 65535 (0 picks a free one)")
     with _listen(host, port) as sock:  # werkzeug serves on a duplicate of it
         return make_server(
-            host, port, app, threaded=True, request_handler=_QuietHandler, fd=sock.fileno()  # type: ignore[arg-type]
+            host,
+            port,
+            app,
+            threaded=True,
+            request_handler=_QuietHandler,
+            fd=sock.fileno(),
         )
 
 

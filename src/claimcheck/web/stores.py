@@ -4,7 +4,6 @@ domain, page and rule (as `claimcheck report --by`), and one stored page with it
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -41,13 +40,14 @@ def browse(target: Path, limit: int, href: Callable[[Report], str]) -> StoreView
         ).fetchone()
         run = [
             (what, clean(value, 200))
-            for what, value in zip(("tool version", "rules digest", "started", "finished"), row or ())
+            for what, value in zip(
+                ("tool version", "rules digest", "started", "finished"), row or (), strict=False
+            )
             if value
         ]
         batch = BatchView()
-        with closing(store.reports(order="score")) as reports:
-            checked = (report for report in reports if report.error is None)
-            pages = [(page_view(report, batch), href(report)) for report in islice(checked, limit)]
+        checked = (report for report in store.reports(order="score") if report.error is None)
+        pages = [(page_view(report, batch), href(report)) for report in islice(checked, limit)]
         return StoreView(
             path=clean(str(target), 500),
             totals={clean(k, 20): int(v) for k, v in store.totals().items()},
@@ -55,7 +55,8 @@ def browse(target: Path, limit: int, href: Callable[[Report], str]) -> StoreView
             domains=[(clean(d), int(p), int(f or 0), int(s or 0)) for d, p, f, s in store.by_domain(limit)],
             pages=pages,
             rules=[
-                (clean(r, 120), clean(c, 80), int(n), int(p), int(a or 0)) for r, c, n, p, a in store.by_rule(limit)
+                (clean(r, 120), clean(c, 80), int(n), int(p), int(a or 0))
+                for r, c, n, p, a in store.by_rule(limit)
             ],
             limit=limit,
         )
