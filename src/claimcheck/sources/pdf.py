@@ -73,7 +73,7 @@ def _pages(document: object, max_chars: int, max_pages: int, deadline: float) ->
     length = 0
     truncated = count > max_pages
     for index in range(min(count, max_pages)):
-        if length >= max_chars or time.monotonic() > deadline:
+        if parts and (length >= max_chars or time.monotonic() > deadline):
             truncated = True
             break
         starts.append(length + len(PAGE_BREAK) * len(parts))
@@ -81,7 +81,8 @@ def _pages(document: object, max_chars: int, max_pages: int, deadline: float) ->
         parts.append(page_text)
         length += len(page_text)
     if not any(part.strip() for part in parts):
-        raise InputError("image-only PDF: no text layer")
+        read = f" in its first {len(parts)} pages" if len(parts) < count else ""
+        raise InputError(f"image-only PDF: no text layer{read}")
     return PdfText(PAGE_BREAK.join(parts), tuple(starts), truncated)
 
 
