@@ -73,6 +73,15 @@ def mixed_batch(tmp_path: Path) -> list[str]:
     return [str(lines), str(tmp_path / "crawl.warc.gz"), str(folder)]
 
 
+def stored_count(db: Path) -> int:
+    """Documents in a store being written; 0 while the file exists but its tables do not yet."""
+    try:
+        with sqlite3.connect(db, timeout=5) as con:
+            return int(con.execute("SELECT count(*) FROM documents").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+
+
 def reports_of(stdout: str) -> list[dict]:
     return [json.loads(line) for line in stdout.splitlines() if line.strip()]
 
@@ -155,8 +164,7 @@ def test_killed_scan_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
     while time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.2)
         if db.exists():
-            with sqlite3.connect(db, timeout=5) as con:  # a reader mid-run: WAL keeps this safe
-                stored = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+            stored = stored_count(db)  # a reader mid-run: WAL keeps this safe
             if stored > 0:
                 break
     if process.poll() is None:
@@ -282,8 +290,7 @@ def test_interrupted_scan_says_how_to_resume(tmp_path: Path, jobs: str) -> None:
     while time.monotonic() < deadline and process.poll() is None and stored == 0:
         time.sleep(0.2)
         if db.exists():
-            with sqlite3.connect(db, timeout=5) as con:
-                stored = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+            stored = stored_count(db)
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: to the whole process group
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130, err
@@ -338,3 +345,30 @@ def test_foreign_sqlite_files_are_refused_and_left_alone(cli, tmp_path: Path) ->
         result = cli(*args)
         assert result.exit_code == 2 and "not a claimcheck store" in result.stderr
     assert foreign.read_bytes() == before
+
+
+def test_scan_totals_stay_bounded_over_many_domains_and_reasons(monkeypatch) -> None:
+    from claimcheck import summary
+    from claimcheck.findings import Finding, Report
+
+    monkeypatch.setattr(summary, "MAX_DOMAINS", 100)
+    monkeypatch.setattr(summary, "MAX_REASONS", 5)
+    stats = summary.ScanStats()
+    claim = Finding(
+        rule="r",
+        category="risk_free",
+        severity="high",
+        start=0,
+        end=1,
+        text="x",
+        context="asserted",
+        message="m",
+    )
+    risky = Report(id="r", source="r", url="https://risky.example/", sha256="0", lang="en", findings=[claim])
+    stats.add(risky)  # one domain that matters among thousands that do not
+    for n in range(5000):
+        stats.add(Report(id=f"p{n}", source=f"p{n}", url=f"https://site{n}.example/", sha256="0", lang="en"))
+        stats.add(Report(id=f"s{n}", source=f"s{n}", sha256="0", lang="und", error=f"reason {n}"))
+    assert len(stats.domain_pages) <= 100 and len(stats.skip_reasons) <= 6
+    assert stats.domain_score.most_common(1) == [("risky.example", 3)]
+    assert stats.skip_reasons["other reasons"] == 5000 - 5 and stats.skipped == 5000

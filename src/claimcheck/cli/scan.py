@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
+from rich.console import Console
 
 from claimcheck import __version__
 from claimcheck.cli.app import app
@@ -34,6 +35,10 @@ from claimcheck.render.terminal import safe, summary_line
 from claimcheck.sources.document import Document
 from claimcheck.sources.inputs import check_inputs_exist, iter_documents
 from claimcheck.textnorm import printable
+
+if TYPE_CHECKING:
+    from claimcheck.store import Store
+    from claimcheck.summary import ScanStats
 
 DOC_TIMEOUT = 30.0  # batch.DEFAULT_DOC_TIMEOUT, repeated here because batch loads spaCy (imported lazily)
 
@@ -87,7 +92,6 @@ def scan(
 ) -> None:
     """Check many documents; reports stream out in input order and, with --db, into a resumable store."""
     from claimcheck.batch import CheckerSpec, check_in_order, resolve_jobs
-    from claimcheck.render.csvout import FindingsCsv
     from claimcheck.render.progress import ScanProgress, summary_table
     from claimcheck.sources.inputs import read_url_list
     from claimcheck.store import Store
@@ -95,7 +99,6 @@ def scan(
 
     all_inputs = list(inputs or [])
     stats = ScanStats()
-    code = EXIT_CLEAN
     with user_errors():
         validate_lang(lang)
         if urls is not None:
@@ -111,73 +114,99 @@ def scan(
         spec = CheckerSpec(rules=tuple(str(r) for r in rules or []), lang=lang)
         ruleset = spec.build().ruleset  # validates the packs before any document is read
         store = Store(db) if db else None
-        sink = open_sink(out)
-        csv_writer = FindingsCsv(sink) if fmt is ScanFormat.csv else None
-        show_progress = progress if progress is not None else sys.stderr.isatty()
         console = stderr_console()
+        if store:
+            _warn_if_rules_changed(store, ruleset.digest, console)
+            store.start_run(tool_version=__version__, rules_digest=ruleset.digest, inputs=all_inputs)
+        output = _Output(open_sink(out), fmt, store, fail_on, close=out is not None)
+        show_progress = progress if progress is not None else sys.stderr.isatty()
         interrupted = False
         started = time.perf_counter()
-        if store:
-            previous = store.previous_rules_digest()
-            if previous and previous != ruleset.digest:
-                console.print(
-                    safe(
-                        f"warning: the rules changed since this store's last run ({previous} -> {ruleset.digest}); "
-                        "stored documents keep their earlier reports",
-                        "yellow",
-                    )
-                )
-            store.start_run(tool_version=__version__, rules_digest=ruleset.digest, inputs=all_inputs)
-
-        def pending() -> Iterator[Document | Report]:
-            """Documents to check; those already in the store come back as their stored report, in place.
-
-            Bytes count as they are read (a map of sizes awaiting their reports grew with every source
-            whose report came back under another name)."""
-            for doc in iter_documents(all_inputs, glob=glob):
-                stats.bytes += len(doc.raw)
-                live.advance(len(doc.raw))
-                stored = store.stored(doc.source, doc.sha256) if store else None
-                if stored is not None:
-                    stats.already_stored += 1
-                    yield stored
-                else:
-                    yield doc
-
         try:
             with ScanProgress(
                 stats, total_bytes=_input_bytes(all_inputs, glob), enabled=show_progress
             ) as live:
-                reports = check_in_order(spec, pending(), jobs=workers, dask=dask, doc_timeout=doc_timeout)
-                for report in reports:
+                documents = _pending(iter_documents(all_inputs, glob=glob), store, stats, live.advance)
+                for report in check_in_order(
+                    spec, documents, jobs=workers, dask=dask, doc_timeout=doc_timeout
+                ):
                     stats.add(report)
-                    if store:
-                        store.add(report)
-                    if csv_writer:
-                        csv_writer.write(report)
-                    elif fmt is ScanFormat.jsonl:
-                        sink.write(report_jsonl(report) + "\n")
-                    else:
-                        sink.write(f"{report.verdict:8} {printable(report.source)}  {summary_line(report)}\n")
-                    if exit_code([report], fail_on) == EXIT_FLAGGED:
-                        code = EXIT_FLAGGED
+                    output.write(report)
         except KeyboardInterrupt:
             interrupted = True
         finally:
             if store:
                 store.finish_run(documents=stats.documents, skipped=stats.skipped, interrupted=interrupted)
                 store.close()
-            if out:
-                sink.close()
-            else:
-                sink.flush()
+            output.close()
         if show_progress or interrupted:
             console.print(summary_table(stats, time.perf_counter() - started))
         if interrupted:
             again = "run the same command again to resume" if db else "add --db FILE to make a scan resumable"
             console.print(safe(f"Interrupted after {stats.documents} documents; {again}.", "yellow"))
             raise typer.Exit(130)
-    raise typer.Exit(code)
+    raise typer.Exit(output.code)
+
+
+def _pending(
+    documents: Iterator[Document], store: Store | None, stats: ScanStats, advance: Callable[[int], None]
+) -> Iterator[Document | Report]:
+    """Documents to check; those already in the store come back as their stored report, in place.
+
+    Bytes count as they are read: a map of sizes awaiting their reports would grow with every source
+    whose report came back under another name."""
+    for doc in documents:
+        stats.bytes += len(doc.raw)
+        advance(len(doc.raw))
+        stored = store.stored(doc.source, doc.sha256) if store else None
+        if stored is not None:
+            stats.already_stored += 1
+            yield stored
+        else:
+            yield doc
+
+
+def _warn_if_rules_changed(store: Store, digest: str, console: Console) -> None:
+    previous = store.previous_rules_digest()
+    if previous and previous != digest:
+        console.print(
+            safe(
+                f"warning: the rules changed since this store's last run ({previous} -> {digest}); "
+                "stored documents keep their earlier reports",
+                "yellow",
+            )
+        )
+
+
+class _Output:
+    """Where each report goes as it arrives: the sink in the chosen format, the store, the exit code."""
+
+    def __init__(
+        self, sink: TextIO, fmt: ScanFormat, store: Store | None, fail_on: FailOn, *, close: bool
+    ) -> None:
+        from claimcheck.render.csvout import FindingsCsv
+
+        self.sink, self.fmt, self.store, self.fail_on, self._close = sink, fmt, store, fail_on, close
+        self.csv = FindingsCsv(sink) if fmt is ScanFormat.csv else None
+        self.code = EXIT_CLEAN
+
+    def write(self, report: Report) -> None:
+        if self.store:
+            self.store.add(report)
+        if self.csv:
+            self.csv.write(report)
+        elif self.fmt is ScanFormat.jsonl:
+            self.sink.write(report_jsonl(report) + "\n")
+        else:
+            self.sink.write(f"{report.verdict:8} {printable(report.source)}  {summary_line(report)}\n")
+        if exit_code([report], self.fail_on) == EXIT_FLAGGED:
+            self.code = EXIT_FLAGGED
+
+    def close(self) -> None:
+        if self._close:
+            self.sink.close()
+        else:
+            self.sink.flush()
 
 
 def _input_bytes(inputs: list[str], glob: str | None) -> int | None:
