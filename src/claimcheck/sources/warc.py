@@ -108,7 +108,17 @@ def _pass(
                 yield document
     except _CORRUPT as exc:
         return _Bad(offset, _reason(exc))
-    return None
+    return _unread_tail(peek, offset)
+
+
+def _unread_tail(peek: IO[bytes], offset: int) -> _Bad | None:
+    """warcio ends quietly at a truncated last gzip member; bytes left after the last record that are
+    not padding are a bad stretch."""
+    peek.seek(offset)
+    tail = peek.read(_HEADER_SCAN + 1)
+    if not tail.strip(b" \t\r\n\x00"):
+        return None
+    return _Bad(offset, "truncated or unreadable record")
 
 
 def _reason(exc: Exception) -> str:
@@ -131,7 +141,9 @@ def _block_problem(record: Any, peek: IO[bytes], record_start: int) -> str | Non
         return "unreadable record headers"
     peek.seek(record_start + header_end + 4 + int(declared))
     following = peek.read(64)
-    if (following == b"" and peek.tell() == _size(peek)) or _SEPARATOR_THEN_RECORD.match(following):
+    if following.startswith(b"\r\n\r\n") or _SEPARATOR_THEN_RECORD.match(following):
+        return None  # the block ends where it says (junk after a proper separator is the next stretch)
+    if following == b"" and peek.tell() == _size(peek):
         return None
     return "its Content-Length does not end at a record boundary"
 
