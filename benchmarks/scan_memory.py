@@ -1,6 +1,7 @@
 """Peak memory of `claimcheck scan` as the input grows: flat memory means the 50 MB and 200 MB peaks agree.
 
     python benchmarks/scan_memory.py [--sizes 50,200] [--jobs 1,2] [--db both|yes|no] [--keep DIR]
+                                     [--doc-timeout 0]
 
 For each input size it writes a JSONL file of synthetic clinic pages (`benchmarks/synthetic.py`), then runs
 `scan` with every --jobs / --db combination and prints documents, MB/s and peak memory:
@@ -94,8 +95,12 @@ def tree_kb(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def run_scan(corpus: Path, jobs: int, db: Path | None, usage_file: Path) -> dict[str, float]:
+def run_scan(
+    corpus: Path, jobs: int, db: Path | None, usage_file: Path, doc_timeout: str | None = None
+) -> dict[str, float]:
     command = [sys.executable, "-c", _WRAPPER, str(usage_file), "scan", str(corpus), "--jobs", str(jobs)]
+    if doc_timeout is not None:
+        command += ["--doc-timeout", doc_timeout]
     command += ["--no-progress", "--format", "jsonl", "--out", os.devnull, "--fail-on", "never"]
     if db is not None:
         command += ["--db", str(db)]
@@ -131,6 +136,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="50,200", help="input sizes in MB of JSONL")
     parser.add_argument("--jobs", default="1,2")
     parser.add_argument("--db", choices=["both", "yes", "no"], default="both")
+    parser.add_argument("--doc-timeout", help="passed to scan (0: in-process with --jobs 1, no budget)")
     parser.add_argument(
         "--keep", type=Path, help="keep the generated inputs in this folder (reused if present)"
     )
@@ -155,7 +161,7 @@ def main() -> None:
             for jobs in jobs_list:
                 for use_db in with_db:
                     db = Path(tmp) / f"scan-{size}-{jobs}.sqlite" if use_db else None
-                    result = run_scan(corpus, jobs, db, Path(tmp) / "usage.json")
+                    result = run_scan(corpus, jobs, db, Path(tmp) / "usage.json", args.doc_timeout)
                     if db is not None:
                         db.unlink(missing_ok=True)
                     table.add_row(

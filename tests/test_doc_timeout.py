@@ -156,3 +156,51 @@ def test_cli_default_budget_is_the_batch_default() -> None:
     from claimcheck.cli.scan import DOC_TIMEOUT
 
     assert DOC_TIMEOUT == DEFAULT_DOC_TIMEOUT
+
+
+class _FakeFuture:
+    def __init__(self, chunk: list) -> None:
+        self.chunk, self.key, self.cancelled = chunk, f"chunk-{id(chunk)}", False
+
+    def result(self, timeout=None):
+        if any(getattr(item, "id", "") == f"d{SLOW}" for item in self.chunk):
+            raise TimeoutError  # what distributed raises when a wait runs past its timeout
+        return [item if isinstance(item, Report) else Report.from_dict(_stub(item)) for item in self.chunk]
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+def _stub(doc: Document) -> dict:
+    return {"id": doc.id, "source": doc.source, "sha256": doc.sha256, "lang": "en"}
+
+
+class _FakeClient:
+    """Just what the budget logic asks of a distributed.Client."""
+
+    def __init__(self) -> None:
+        self.restarted: list[list[str]] = []
+        self.futures: list[_FakeFuture] = []
+
+    def submit(self, fn, spec, chunk, pure=False) -> _FakeFuture:
+        self.futures.append(_FakeFuture(chunk))
+        return self.futures[-1]
+
+    def processing(self) -> dict[str, list[str]]:
+        return {"tcp://w1": [f.key for f in self.futures if not f.cancelled]}
+
+    def restart_workers(self, workers, timeout=None, raise_for_error=True) -> None:
+        self.restarted.append(list(workers))
+
+
+def test_dask_budget_is_per_task_then_per_document() -> None:
+    from claimcheck.batch import _dask_result
+
+    client = _FakeClient()
+    chunk: list = _docs(32)[16:]
+    chunk[0] = Report(id="stored", source="stored", sha256="0", lang="en")  # passes through in place
+    reports = _dask_result(client, CheckerSpec(), chunk, client.submit(None, None, chunk), 1.0)
+    assert [r.id for r in reports] == ["stored"] + [f"d{i}" for i in range(17, 32)]
+    assert [r.id for r in reports if r.verdict == "skipped"] == [f"d{SLOW}"]
+    assert reports[SLOW - 16].error == "took longer than 1 s"
+    assert len(client.restarted) == 2  # the worker stuck on the chunk, then the one stuck on the document
