@@ -639,3 +639,13 @@ def test_diff_page_keeps_hostile_claims_inert():
 
 def csp_source(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def test_entity_text_from_a_page_is_shown_as_written():
+    """Quotes come out as html.escape writes them; a page's own entity text is escaped, not decoded."""
+    sentence = "He wrote &#34;no side effects&#34; and &#39;cure&#39; &quot;here&quot; \"and\" 'there'."
+    page = render([report("p", "https://p.example/", [finding(sentence=sentence)])])
+    parsed = assert_well_formed(page)
+    assert sentence in "".join(parsed.text)
+    assert "&amp;#34;" in page and "&amp;#39;" in page and "&amp;quot;here" in page
+    assert "&quot;and&quot; &#x27;there&#x27;" in page

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from claimcheck.diff import Claim, DiffResult
 from claimcheck.render.reportmodel import MAX_FIELD, clean
-from claimcheck.render.templating import asset, category_css, csp_hash, environment, trusted
+from claimcheck.render.templating import asset, category_css, csp_hash, environment, render_chunks, trusted
 
 CSS = asset("diff.css") + category_css()
 CSP = f"default-src 'none'; style-src {csp_hash(CSS)}; img-src 'none'; base-uri 'none'; form-action 'none'"
@@ -59,22 +59,17 @@ def write_diff_html(result: DiffResult, handle: TextIO, *, old: str, new: str) -
         by_url[clean(claim.url)].removed.append(claim_view(claim))
     for claim in result.added:
         by_url[clean(claim.url)].added.append(claim_view(claim))
-    stream = (
-        environment()
-        .get_template("diff.html")
-        .stream(
-            csp=CSP,
-            css=trusted(CSS),
-            old=clean(old, MAX_FIELD),
-            new=clean(new, MAX_FIELD),
-            added=len(result.added),
-            removed=len(result.removed),
-            unchanged=result.unchanged,
-            pages_added=[clean(page) for page in result.pages_added],
-            pages_removed=[clean(page) for page in result.pages_removed],
-            by_url=sorted(by_url.items()),
-        )
-    )
-    stream.enable_buffering(64)
-    for chunk in stream:
+    context = {
+        "csp": CSP,
+        "css": trusted(CSS),
+        "old": clean(old, MAX_FIELD),
+        "new": clean(new, MAX_FIELD),
+        "added": len(result.added),
+        "removed": len(result.removed),
+        "unchanged": result.unchanged,
+        "pages_added": [clean(page) for page in result.pages_added],
+        "pages_removed": [clean(page) for page in result.pages_removed],
+        "by_url": sorted(by_url.items()),
+    }
+    for chunk in render_chunks(environment().get_template("diff.html"), context):
         handle.write(chunk)

@@ -38,6 +38,7 @@ from claimcheck.render.templating import (
     category_css,
     csp_hash,
     environment,
+    render_chunks,
     trusted,
 )
 
@@ -99,7 +100,6 @@ def write_html_report(
     batch = collect(reports, screenshots)
     title = clean(title, 200) or "claimcheck report"
     generated = clean(generated_at or datetime.now(timezone.utc).isoformat(timespec="seconds"), 80)
-    stream = environment().get_template("report.html").stream(_context(batch, title, generated, meta))
-    stream.enable_buffering(STREAM_BUFFER)
-    for chunk in stream:
+    template = environment().get_template("report.html")
+    for chunk in render_chunks(template, _context(batch, title, generated, meta), STREAM_BUFFER):
         handle.write(chunk)

@@ -1,20 +1,21 @@
 """The jinja2 environment of the HTML views (report, diff, `claimcheck serve`), their colours and assets.
 
-Autoescape is on for every template. Escaping goes through the standard library's ``html.escape(...,
-quote=True)`` (as `finalize`), so quotes come out as ``&quot;``/``&#x27;`` whatever markupsafe's defaults;
-values that are already markup (macro output, our own CSS and script) pass unchanged. Templates get class
-names and data- attributes only from the fixed category list (the `cat_class` filter) and from numbers.
+Autoescape is on for every template (markupsafe: ``& < > " '``, in text and attribute values alike);
+`render_chunks` streams a page and writes quotes as ``html.escape`` does. Only our own CSS and script are
+marked safe (`trusted`). Templates get class names and data- attributes only from the fixed category list
+(the `cat_class` filter) and from numbers.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import html
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from claimcheck.render.reportmodel import cat_id, data_cats, http_url, plural
@@ -72,10 +73,21 @@ def csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def _escape(value: object) -> object:
-    if hasattr(value, "__html__"):
-        return value
-    return Markup(html.escape("" if value is None else str(value), quote=True))
+def stdlib_entities(chunk: str) -> str:
+    """markupsafe writes quotes as &#34; and &#39;; html.escape (the project's escaping) as &quot; and &#x27;.
+
+    Exact on template output: our templates and our CSS/script never contain "&#34;" or "&#39;", and a
+    page's own "&#34;" text is escaped to "&amp;#34;" first, so every match is a quote markupsafe escaped.
+    """
+    return chunk.replace("&#34;", "&quot;").replace("&#39;", "&#x27;")
+
+
+def render_chunks(template: Template, context: Mapping[str, Any], buffer: int = 64) -> Iterator[str]:
+    """The rendered page in pieces of about `buffer` template outputs: streamed, never one page-sized string."""
+    stream = template.stream(context)
+    stream.enable_buffering(buffer)
+    for chunk in stream:
+        yield stdlib_entities(chunk)
 
 
 def _cat_class(category: str) -> str:
@@ -92,7 +104,6 @@ def environment(*extra: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader([*extra, TEMPLATES]),
         autoescape=True,
-        finalize=_escape,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=StrictUndefined,  # a misspelt variable is a bug, not an empty string

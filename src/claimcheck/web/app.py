@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 from claimcheck.errors import ClaimcheckError
 from claimcheck.findings import Report
 from claimcheck.render.reportmodel import BatchView, clean, page_view
-from claimcheck.render.templating import asset, category_css, csp_hash, environment, trusted
+from claimcheck.render.templating import asset, category_css, csp_hash, environment, render_chunks, trusted
 from claimcheck.rules import RuleSet
 from claimcheck.web.annotate import text_runs
 from claimcheck.web.checking import SharedChecker
@@ -80,7 +80,7 @@ def create_app(
 
     def page(template: str, status: int = 200, **context: Any) -> Response:
         context.setdefault("error", None)
-        body = env.get_template(template).render(css=trusted(CSS), **context)
+        body = "".join(render_chunks(env.get_template(template), {"css": trusted(CSS), **context}))
         return Response(body, status=status, mimetype="text/html")
 
     def check_page(status: int = 200, **context: Any) -> Response:
