@@ -65,6 +65,37 @@ def test_no_browser_on_path_is_one_clear_line(monkeypatch, tmp_path: Path) -> No
         require_browser("--screenshots")
 
 
+def fake_browser(tmp_path: Path, script: str) -> str:
+    path = tmp_path / "fake-chromium"
+    path.write_text("#!/bin/sh\n" + script + "\n", encoding="utf-8")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_a_browser_that_dies_or_hangs_at_start_fails_the_page_only(tmp_path: Path, monkeypatch) -> None:
+    with (
+        Browser(fake_browser(tmp_path, "exit 1")) as dead,
+        pytest.raises(RenderError, match="browser stopped"),
+    ):
+        dead.page("http://127.0.0.1:9/").__enter__()
+    import claimcheck.browser as module
+
+    started: list[tuple[int, str]] = []
+    spawn = module._spawn
+
+    def recording(argv: list[str], **kwargs):
+        process = spawn(argv, **kwargs)
+        started.append((process.pid, next(a for a in argv if a.startswith("--user-data-dir="))[16:]))
+        return process
+
+    monkeypatch.setattr(module, "_spawn", recording)
+    monkeypatch.setattr(module, "START_TIMEOUT", 0.5)
+    hung = Browser(fake_browser(tmp_path, "sleep 30 & sleep 30"))  # a child too: the whole group must go
+    with pytest.raises(RenderError, match=r"did not start within 0\.5 s"):
+        hung.page("http://127.0.0.1:9/").__enter__()
+    assert hung.process is None and len(started) == 1 and gone(*started[0])
+
+
 @needs_chromium
 def test_dom_is_the_page_after_its_scripts_ran(browser: Browser, site: FixtureSite) -> None:
     body = (

@@ -175,7 +175,10 @@ class _Pipe:
                 if not chunk:
                     raise RenderError("the browser stopped")
                 self.buffer += chunk
-        message = json.loads(self.buffer[:end])
+        try:
+            message = json.loads(self.buffer[:end])
+        except ValueError:
+            raise RenderError("the browser sent something that is not JSON") from None
         del self.buffer[: end + 1]
         self.scanned = 0
         return message if isinstance(message, dict) else {}
@@ -218,6 +221,7 @@ class Browser:
         self.process = self.pipe = self.profile = None
 
     def _start(self) -> _Pipe:
+        """The running browser, or a fresh one (after a kill, a crash, or the first time)."""
         if self.pipe is not None and self.process is not None and self.process.poll() is None:
             return self.pipe
         self.close()
@@ -234,11 +238,8 @@ class Browser:
             os.close(from_browser)
         self.starts += 1
         self.pipe = _Pipe(from_us, to_us, max_message=4 * self.max_bytes + (128 << 20))
-        try:
-            self.call("Browser.getVersion", deadline=_Deadline(START_TIMEOUT, "the browser did not start"))
-        except RenderError as exc:
-            self.close()
-            raise ClaimcheckError(f"{self.executable}: {exc}") from None
+        # A browser that cannot start fails this page only (RenderError); the next page tries again.
+        self.call("Browser.getVersion", deadline=_Deadline(START_TIMEOUT, "the browser did not start"))
         return self.pipe
 
     def call(
@@ -261,7 +262,9 @@ class Browser:
                 message = pipe.receive(deadline)
                 if message.get("id") == wanted:
                     if "error" in message:
-                        raise RenderError(f"{method}: {message['error'].get('message', 'failed')}")
+                        error = message["error"]
+                        reason = error.get("message") if isinstance(error, dict) else None
+                        raise RenderError(f"{method}: {reason or 'failed'}")
                     result = message.get("result")
                     return result if isinstance(result, dict) else {}
                 if tab is not None and message.get("sessionId") == tab.session and "method" in message:
@@ -315,7 +318,9 @@ class Tab:
         self.session = str(attached.get("sessionId"))
         self._call("Page.enable", None, deadline)
         self._call("Network.enable", None, deadline)
-        self._call("Network.setBlockedURLs", {"urls": ["*/favicon.ico"]}, deadline)  # one request less per page
+        self._call(
+            "Network.setBlockedURLs", {"urls": ["*/favicon.ico"]}, deadline
+        )  # one request less per page
         width, height = WINDOW
         metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
         self._call("Emulation.setDeviceMetricsOverride", metrics, deadline)

@@ -56,7 +56,9 @@ def audit(
     sitemaps: Annotated[bool, typer.Option("--sitemaps/--no-sitemaps", help="Seed from sitemap.xml.")] = True,
     render: Annotated[
         bool,
-        typer.Option("--render", help="Check each page as headless Chromium shows it (after its scripts ran)."),
+        typer.Option(
+            "--render", help="Check each page as headless Chromium shows it (after its scripts ran)."
+        ),
     ] = False,
     screenshots: Annotated[
         bool,
