@@ -37,6 +37,7 @@ WINDOW_PER_JOB = 4  # chunks read ahead per worker
 DEFAULT_DOC_TIMEOUT = 30.0  # seconds one document may take; a typical page takes milliseconds
 JOBS_PER_CORE, MAX_JOBS = 4, 256  # more workers than this only thrash: refused as a usage error
 RETIRE_AFTER_MB = 48  # a worker that grew this much since it started is replaced by a fresh fork
+MAX_FAILED_STARTS = 3  # workers dying before they are ready: something is wrong with all of them
 
 
 @dataclass(frozen=True)
@@ -161,24 +162,35 @@ def _rss_mb() -> float:
         return 0.0  # not Linux: workers do not retire, the Checker still recycles its pipelines
 
 
+def _die_with_parent() -> None:
+    """Linux: a worker stuck in a slow page must not outlive a scan that was killed with -9."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # elsewhere an orphan ends at its next message, when the pipe is found closed
+
+
 def _worker_main(spec: CheckerSpec, conn: Connection) -> None:
     """One worker: receive a chunk, send (seq, report, retiring) per document, until the pipe closes."""
     _ignore_interrupts()
+    _die_with_parent()
     checker = _checker_for(spec)
     start_mb = _rss_mb()
-    conn.send(None)  # ready: the budget of the first document starts now, not before a (spawn) build
-    while True:
-        try:
+    try:
+        conn.send(None)  # ready: the first document's budget starts now, not before a (spawn) build
+        while True:
             chunk: list[tuple[int, Document]] = conn.recv()
-        except (EOFError, OSError):
-            return
-        for number, (seq, doc) in enumerate(chunk, start=1):
-            report = check_one(checker, doc, spec.lang)
-            report.text = ""  # the page text stays in the worker: only findings travel
-            retiring = number == len(chunk) and _rss_mb() - start_mb > RETIRE_AFTER_MB
-            conn.send((seq, report, retiring))
-            if retiring:
-                return
+            for number, (seq, doc) in enumerate(chunk, start=1):
+                report = check_one(checker, doc, spec.lang)
+                report.text = ""  # the page text stays in the worker: only findings travel
+                retiring = number == len(chunk) and _rss_mb() - start_mb > RETIRE_AFTER_MB
+                conn.send((seq, report, retiring))
+                if retiring:
+                    return
+    except (EOFError, OSError):
+        return  # the parent is gone or closed the pool
 
 
 class _Worker:
@@ -236,6 +248,7 @@ class _Pool:
         self.spec, self.jobs, self.budget = spec, jobs, budget
         self.workers: list[_Worker] = []
         self.todo: deque[list[_Task]] = deque()  # chunks waiting for a worker; retries go first
+        self.failed_starts = 0
 
     def dispatch(self) -> None:
         for worker in self.workers:
@@ -278,6 +291,10 @@ class _Pool:
     def _lost(self, worker: _Worker) -> list[tuple[int, Report]]:
         """A worker that ended: retiring, or killed with work in hand (that work is never dropped)."""
         self._retire(worker)
+        self.failed_starts = 0 if worker.ready else self.failed_starts + 1
+        if self.failed_starts > MAX_FAILED_STARTS:
+            code = worker.process.exitcode
+            raise ClaimcheckError(f"scan: worker processes die as they start (exit code {code})")
         if not worker.queue:
             return []
         task, rest = worker.queue.popleft(), list(worker.queue)
