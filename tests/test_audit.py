@@ -94,11 +94,13 @@ class FixtureSite:
     def __init__(self, routes: Callable[[int], Routes] = lambda v: site(v, "other.invalid")) -> None:
         self.version = 1
         self.requests: list[str] = []
+        self.agents: dict[str, str] = {}  # path -> User-Agent of its last request
         fixture = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 fixture.requests.append(self.path)
+                fixture.agents[self.path] = self.headers.get("User-Agent", "")
                 found = routes(fixture.version).get(self.path)
                 if found is None:
                     self.send_error(404)
@@ -343,6 +345,7 @@ def test_audit_render_and_screenshots(cli, checker, rendered_site: FixtureSite, 
     needs_chromium()
     args = ["--delay", "0", "--timeout", "5", "--no-progress", "--fail-on", "never"]
     out = tmp_path / "rendered"
+    before = rendered_site.requests.count("/scripted")
     result = cli("audit", rendered_site.url, "--out", str(out), *args, "--render", "--screenshots")
     assert result.exit_code == 0, result.stderr
     reports = stored_reports(cli, out)
@@ -350,6 +353,8 @@ def test_audit_render_and_screenshots(cli, checker, rendered_site: FixtureSite, 
     assert reports["written"]["categories"] == ["unverified_product"]  # a link only the script wrote
     assert reports["scripted"]["rendered"] is True and reports["plain"]["verdict"] == "flagged"
     assert reports["hang"]["verdict"] == "skipped" and "did not finish loading" in reports["hang"]["error"]
+    assert rendered_site.requests.count("/scripted") == before + 1  # the browser was handed the fetched bytes
+    assert rendered_site.agents["/never.js"].startswith("claimcheck/")  # its own requests say who asks
     for pdf in ("doc.pdf", "leaflet.pdf"):  # checked as PDFs: flagged once PDF reading exists, else skipped
         assert reports[pdf]["verdict"] in ("flagged", "skipped") and "rendered" not in reports[pdf]
         assert reports[pdf]["verdict"] == "skipped" or reports[pdf]["categories"] == ["oral_product"]

@@ -529,9 +529,11 @@ def run_audit(
     result = crawler.result
     result.started_at = now_utc()
     # One browser for the whole audit, started at the first page that needs it, killed at the end.
-    browser = (
-        Browser(executable, timeout=options.timeout, max_bytes=options.max_bytes) if executable else None
-    )
+    browser = None
+    if executable:
+        browser = Browser(
+            executable, timeout=options.timeout, max_bytes=options.max_bytes, user_agent=options.user_agent
+        )
     with Store(out / STORE_NAME) as store:
         store.start_run(tool_version=__version__, rules_digest=checker.ruleset.digest, inputs=[seed])
         pages = PageChecker(out, options, checker, evidence, store, result, browser, lang)

@@ -195,9 +195,10 @@ class Browser:
         max_bytes: int = 10 * 1024 * 1024,
         settle_ms: int = SETTLE_MS,
         idle_max: float = IDLE_MAX,
+        user_agent: str | None = None,
     ) -> None:
         self.executable = executable or require_browser()
-        self.timeout, self.max_bytes = timeout, max_bytes
+        self.timeout, self.max_bytes, self.user_agent = timeout, max_bytes, user_agent
         self.settle_ms, self.idle_max = settle_ms, idle_max
         self.process: subprocess.Popen[bytes] | None = None
         self.pipe: _Pipe | None = None
@@ -318,9 +319,10 @@ class Tab:
         self.session = str(attached.get("sessionId"))
         self._call("Page.enable", None, deadline)
         self._call("Network.enable", None, deadline)
-        self._call(
-            "Network.setBlockedURLs", {"urls": ["*/favicon.ico"]}, deadline
-        )  # one request less per page
+        # One request less per page; and the page's scripts and images are fetched under our name too.
+        self._call("Network.setBlockedURLs", {"urls": ["*/favicon.ico"]}, deadline)
+        if self.browser.user_agent:
+            self._call("Network.setUserAgentOverride", {"userAgent": self.browser.user_agent}, deadline)
         width, height = WINDOW
         metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
         self._call("Emulation.setDeviceMetricsOverride", metrics, deadline)

@@ -26,7 +26,7 @@ from claimcheck.render.jsonout import report_json
 from claimcheck.render.terminal import render_report
 from claimcheck.sources.document import Document
 from claimcheck.sources.inputs import read_single
-from claimcheck.sources.url import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, fetch, is_url
+from claimcheck.sources.url import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, USER_AGENT, fetch, is_url
 
 
 class CheckFormat(str, Enum):
@@ -84,7 +84,9 @@ def rendered(document: Document, executable: str, timeout: float) -> Document:
     content_type = f"text/html; charset={document.charset}" if document.charset else "text/html"
     try:
         with (
-            Browser(executable, timeout=timeout, max_bytes=DEFAULT_MAX_BYTES) as browser,
+            Browser(
+                executable, timeout=timeout, max_bytes=DEFAULT_MAX_BYTES, user_agent=USER_AGENT
+            ) as browser,
             browser.page(url, body=document.raw, content_type=content_type) as tab,
         ):
             dom = tab.dom()
