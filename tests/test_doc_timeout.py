@@ -204,3 +204,21 @@ def test_dask_budget_is_per_task_then_per_document() -> None:
     assert [r.id for r in reports if r.verdict == "skipped"] == [f"d{SLOW}"]
     assert reports[SLOW - 16].error == "took longer than 1 s"
     assert len(client.restarted) == 2  # the worker stuck on the chunk, then the one stuck on the document
+
+
+def test_read_ahead_is_bounded_in_bytes_too() -> None:
+    from claimcheck import batch
+
+    read = []
+
+    def big_pages():
+        for i in range(200):
+            read.append(i)  # 1 MB each, failing fast so the test measures reading, not checking
+            yield Document(id=f"b{i}", source=f"b{i}", raw=b"x" * 2**20, error="unreadable")
+
+    reports = check_in_order(CheckerSpec(), big_pages(), jobs=1, doc_timeout=30)
+    first = next(reports)
+    assert first.id == "b0" and first.verdict == "skipped"
+    chunk_docs = batch.CHUNK_BYTES // 2**20
+    assert len(read) <= batch.WINDOW_BYTES_PER_JOB // 2**20 + chunk_docs  # not 4 chunks of 16 pages
+    assert [r.id for r in reports] == [f"b{i}" for i in range(1, 200)]

@@ -34,6 +34,8 @@ from claimcheck.sources.document import Document
 
 CHUNK_SIZE = 16  # documents per task: large enough to amortise IPC, small enough to keep order cheap
 WINDOW_PER_JOB = 4  # chunks read ahead per worker
+CHUNK_BYTES = 4 * 2**20  # a chunk of big pages is cut short: no message carries hundreds of MB
+WINDOW_BYTES_PER_JOB = 32 * 2**20  # nor does read-ahead hold them
 DEFAULT_DOC_TIMEOUT = 30.0  # seconds one document may take; a typical page takes milliseconds
 JOBS_PER_CORE, MAX_JOBS = 4, 256  # more workers than this only thrash: refused as a usage error
 RETIRE_AFTER_MB = 48  # a worker that grew this much since it started is replaced by a fresh fork
@@ -324,29 +326,46 @@ def _pool_map(
     pool = _Pool(spec, jobs, budget)
     items = enumerate(docs)
     done: dict[int, Report] = {}
-    window = jobs * WINDOW_PER_JOB * CHUNK_SIZE
-    read = emitted = 0
-    exhausted = False
+    sizes: deque[int] = deque()  # bytes of each document read and not yet emitted, in input order
+    in_flight = emitted = 0
+    window, exhausted = jobs * WINDOW_PER_JOB * CHUNK_SIZE, False
     try:
         while True:
-            while not exhausted and read - emitted < window:
-                chunk = list(islice(items, CHUNK_SIZE))
-                exhausted, read = len(chunk) < CHUNK_SIZE, read + len(chunk)
-                for seq, item in chunk:
-                    if isinstance(item, Report):
-                        done[seq] = item
-                tasks = [_Task(seq, item) for seq, item in chunk if not isinstance(item, Report)]
+            while not exhausted and len(sizes) < window and in_flight < jobs * WINDOW_BYTES_PER_JOB:
+                tasks, size, exhausted = _read_chunk(items, done, sizes)
+                in_flight += size
                 if tasks:
                     pool.todo.append(tasks)
             pool.dispatch()
             while emitted in done:
                 yield done.pop(emitted)
                 emitted += 1
-            if exhausted and emitted == read:
+                in_flight -= sizes.popleft()
+            if exhausted and not sizes:
                 return
             done.update(pool.wait())
     finally:
         pool.close()
+
+
+def _read_chunk(
+    items: Iterator[tuple[int, Document | Report]], done: dict[int, Report], sizes: deque[int]
+) -> tuple[list[_Task], int, bool]:
+    """Up to CHUNK_SIZE inputs or CHUNK_BYTES of pages; stored reports go straight to `done`.
+    Returns the tasks, their bytes and whether the input is exhausted."""
+    tasks: list[_Task] = []
+    total = count = 0
+    for seq, item in items:
+        size = 0 if isinstance(item, Report) else len(item.raw)
+        sizes.append(size)
+        total, count = total + size, count + 1
+        if isinstance(item, Report):
+            done[seq] = item
+        else:
+            tasks.append(_Task(seq, item))
+        if count >= CHUNK_SIZE or total >= CHUNK_BYTES:
+            return tasks, total, False
+    return tasks, total, True
 
 
 # -- Dask ----------------------------------------------------------------------------------------------
