@@ -306,7 +306,7 @@ def pdf_with(text: str) -> bytes:
 
 def render_site(version: int) -> Routes:
     html = {"Content-Type": "text/html; charset=utf-8"}
-    links = ["/scripted", "/plain", "/about", "/hang", "/doc.pdf", "/leaflet.pdf"]
+    links = ["/scripted", "/plain", "/about", "/hang", "/doc.pdf", "/leaflet.pdf", "/binary"]
     return {
         "/": (200, html, page("<h1>Welcome</h1>", links).encode(), 0),
         "/scripted": (200, html, page(SCRIPTED).encode(), 0),
@@ -318,6 +318,7 @@ def render_site(version: int) -> Routes:
         "/never.js": (200, {"Content-Type": "text/javascript"}, b"// late", 20.0),
         "/doc.pdf": (200, {"Content-Type": "application/pdf"}, pdf_with(PDF_CLAIM), 0),
         "/leaflet.pdf": (200, {"Content-Type": "application/octet-stream"}, pdf_with(PDF_CLAIM), 0),
+        "/binary": (200, {}, b"\x00\x01\x02\x03" * 200, 0),  # no type: not worth a browser
     }
 
 
@@ -353,6 +354,7 @@ def test_audit_render_and_screenshots(cli, checker, rendered_site: FixtureSite, 
     assert reports["written"]["categories"] == ["unverified_product"]  # a link only the script wrote
     assert reports["scripted"]["rendered"] is True and reports["plain"]["verdict"] == "flagged"
     assert reports["hang"]["verdict"] == "skipped" and "did not finish loading" in reports["hang"]["error"]
+    assert reports["binary"]["error"].startswith("binary data") and "rendered" not in reports["binary"]
     assert rendered_site.requests.count("/scripted") == before + 1  # the browser was handed the fetched bytes
     assert rendered_site.agents["/never.js"].startswith("claimcheck/")  # its own requests say who asks
     for pdf in ("doc.pdf", "leaflet.pdf"):  # checked as PDFs: flagged once PDF reading exists, else skipped

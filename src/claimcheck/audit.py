@@ -37,14 +37,16 @@ from warcio.warcwriter import WARCWriter
 from claimcheck import __version__
 from claimcheck.browser import Browser, Rendered, RenderError, Tab, require_browser
 from claimcheck.checker import Checker
-from claimcheck.errors import ClaimcheckError
+from claimcheck.errors import ClaimcheckError, InputError
 from claimcheck.findings import Report
+from claimcheck.sources.decode import decode
 from claimcheck.sources.document import Document, charset_of
 from claimcheck.store import STORE_NAME, Store, now_utc
 
 WARC_NAME, REPORT_NAME, MANIFEST_NAME = "crawl.warc.gz", "report.html", "manifest.json"
 SCREENSHOTS_DIR = "screenshots"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+SNIFF_BYTES = 64 * 1024
 UNTYPED = ("", "application/octet-stream", "binary/octet-stream")  # servers that do not say what a .pdf is
 MAX_REDIRECTS = 5
 
@@ -435,6 +437,14 @@ def _document(page: Fetched, rendered: Rendered | None = None, error: str | None
     )
 
 
+def renderable(page: Fetched) -> bool:
+    """Worth a browser: text that decodes (binary or empty bodies are skipped as served, with that reason)."""
+    try:
+        return bool(decode(page.body[:SNIFF_BYTES], charset_of(page.content_type), cut=True).strip())
+    except InputError:
+        return False
+
+
 @dataclass
 class PageChecker:
     """Checks one fetched page (rendered first with `render`), screenshots it when flagged, stores it."""
@@ -463,7 +473,7 @@ class PageChecker:
         with contextlib.ExitStack() as stack:
             tab: Tab | None = None
             document = _document(page)
-            if self.options.render and page.kind == "html":
+            if self.options.render and page.kind == "html" and renderable(page):
                 try:
                     tab = stack.enter_context(self.open(page))
                     rendered = tab.dom()
