@@ -25,6 +25,7 @@ from claimcheck.rules.model import (
     Rule,
     RuleSet,
 )
+from claimcheck.rules.regexcheck import regex_problem
 
 RULE_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 PACK_KEYS = {"pack", "lang", "description", "rules", "cues"}
@@ -217,11 +218,22 @@ def _match_spec(data: dict[str, Any], where: str, rule_id: str | None) -> MatchS
         raise RuleError(
             where, line, rule_id, "'patterns' must be a list of token patterns (lists of mappings)"
         )
+    for token in (t for p in patterns for t in p):
+        _check_regexes(token, where, getattr(token, "line", line), rule_id)
     return MatchSpec(
         phrases=_str_list(data.get("phrases"), "phrases", where, line, rule_id),
         terms=_str_list(data.get("terms"), "terms", where, line, rule_id),
         patterns=[[dict(t) for t in p] for p in patterns],
     )
+
+
+def _check_regexes(token: dict[str, Any], where: str, line: int | None, rule_id: str | None) -> None:
+    """A REGEX runs on every token of every page: refuse one that can backtrack for minutes."""
+    for value in token.values():
+        if isinstance(value, dict) and "REGEX" in value:
+            problem = regex_problem(value["REGEX"])
+            if problem:
+                raise RuleError(where, line, rule_id, problem)
 
 
 def _sub_spec(data: dict[str, Any], key: str, where: str, rule_id: str) -> MatchSpec | None:
