@@ -1,4 +1,5 @@
-"""Turn command-line inputs into Documents: files, folders, `-`, URLs and JSON Lines files."""
+"""Turn command-line inputs into Documents: files (text, HTML, PDF), folders, `-`, URLs, JSON Lines files
+and WARCs. Every input, and every entry of a folder, becomes one Document: unreadable ones carry `error`."""
 
 from __future__ import annotations
 
