@@ -99,7 +99,7 @@ def test_comments_section_offset_follows_the_squashed_text(checker: Checker) -> 
 def test_a_dense_paragraph_without_sentence_ends_is_bounded(checker: Checker) -> None:
     """Every finding used to copy its 'sentence' — the whole paragraph (findings x length in memory)."""
     with guard():
-        report = checker.check_text("stem cells cure all " * 8_000, lang="en")  # 160 KB, no full stop
+        report = checker.check_text("stem cells cure all " * 3_000, lang="en")  # 60 KB, no full stop
     assert report.findings
     assert max(len(f.sentence) for f in report.findings) <= MAX_SENTENCE_CHARS
     assert all(f.text in f.sentence for f in report.findings)
@@ -120,15 +120,30 @@ def test_long_sentences_are_cut_at_a_space_and_blocks_at_a_sentence(checker: Che
     assert b_end - b_start <= MAX_BLOCK_CHARS and text[b_start - 1] == " "
 
 
-def test_a_claim_dense_page_marks_what_was_left_unchecked(checker: Checker) -> None:
-    from claimcheck.nlp.matcher import MAX_HITS
+def test_a_claim_dense_page_marks_what_was_left_unchecked(
+    checker: Checker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import claimcheck.checker as checker_module
 
+    monkeypatch.setattr(checker_module, "MAX_HITS", 60)  # the real cap (10,000) needs a 250 KB page
     with guard():
-        report = checker.check_text("Stem cells cure autism. " * (MAX_HITS + 500), lang="en")
+        report = checker.check_text("Stem cells cure autism. " * 200, lang="en")
     assert report.truncated  # the terminal says "only the first part of this long document was checked"
-    assert 0 < len(report.findings) <= MAX_HITS
+    assert 0 < len(report.findings) <= 60
+    last = max(f.end for f in report.findings)
+    assert last < len(report.text) // 2
     short = checker.check_text("Stem cells cure autism. " * 20, lang="en")
     assert not short.truncated and len(short.findings) == 20
+
+
+def test_the_hit_budget_spans_language_segments(checker: Checker, monkeypatch: pytest.MonkeyPatch) -> None:
+    import claimcheck.checker as checker_module
+
+    monkeypatch.setattr(checker_module, "MAX_HITS", 60)
+    english = "Our stem cells cure autism and we treat many patients. " * 40
+    spanish = "Nuestras células madre curan la diabetes y tratamos a los pacientes. " * 40
+    report = checker.check_text(english + "\n\n" + spanish)
+    assert report.truncated and len(report.findings) <= 60
 
 
 class _PdfPrepared:
@@ -161,9 +176,11 @@ def test_documents_without_pages_have_no_page(checker: Checker) -> None:
     assert report.findings and all(f.page is None for f in report.findings)
 
 
-def test_check_text_caps_its_input_like_check_document() -> None:
+def test_check_text_caps_its_input_like_check_document(
+    checker: Checker, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A string past the character cap used to reach spaCy, which refuses texts over nlp.max_length."""
-    small = Checker(max_chars=2_000)
-    report = small.check_text("Stem cells cure autism. " * 200, lang="en")
+    monkeypatch.setattr(checker, "max_chars", 2_000)
+    report = checker.check_text("Stem cells cure autism. " * 200, lang="en")
     assert report.truncated and len(report.text) <= 2_000
     assert report.findings
