@@ -25,10 +25,10 @@ from claimcheck.rules.model import SEVERITIES, Rule
 from claimcheck.textnorm import fold
 
 NEAR, UNLESS = "|near", "|unless"
-# Claim hits (phrase hits and pattern anchors of the rules themselves) judged per document. Real clinic pages
-# have up to ~20 per 1,000 characters, so 500 KB of them is checked whole; a 1 MB page repeating one claim has
-# 100,000, each costing a context decision and a Finding (about 0.2 ms together).
-MAX_HITS = 10_000
+# Hits (phrase hits, near/unless words and pattern anchors) judged per document. Real clinic pages have up to
+# ~50 per 1,000 characters, so 400 KB of them is checked whole; a 1 MB page repeating one claim has 150,000,
+# each costing a Span, a context decision and a Finding (about 0.1 ms together).
+MAX_HITS = 20_000
 BUDGET_KEY = "claimcheck.hit_budget"  # set by the checker: hits left for this document
 CHECKED_KEY = "claimcheck.checked_to"  # set here: hits used, and the character offset checking stopped at
 Matches = list[tuple[int, int, int]]  # (match id, start token, end token), as spaCy's matchers give them
@@ -77,9 +77,11 @@ class ClaimMatcher:
         return doc
 
     def _limit(self, doc: Doc, phrases: Matches, anchors: Matches, budget: int) -> tuple[int, int]:
-        """(token where checking stops, claim hits before it): at a sentence start once `budget` is spent."""
-        strings = doc.vocab.strings
-        starts = sorted([s for m, s, _ in phrases if "|" not in strings[m]] + [s for _, s, _ in anchors])
+        """(token where checking stops, hits before it): at a sentence start once `budget` is spent.
+
+        Every hit counts (a rule's own words, its near/unless words, pattern anchors): each becomes a Span.
+        """
+        starts = sorted([s for _, s, _ in phrases] + [s for _, s, _ in anchors])
         if len(starts) <= budget:
             return len(doc), len(starts)
         token = starts[max(budget, 0)]
