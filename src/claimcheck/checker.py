@@ -7,19 +7,24 @@ import hashlib
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from claimcheck import lang as langs
+from claimcheck import voice as voices
 from claimcheck.errors import InputError
 from claimcheck.findings import Finding, Report
+from claimcheck.models import Models, load_models
+from claimcheck.nlp.classifier import ClaimClassifier, register_model_extensions
 from claimcheck.nlp.compile import validate_patterns
 from claimcheck.nlp.extensions import SPANS_KEY
 from claimcheck.nlp.matcher import BUDGET_KEY, CHECKED_KEY, MAX_HITS
 from claimcheck.nlp.pipeline import build_pipeline
 from claimcheck.nlp.sentences import TEXT_KEY, doc_text, sentence_chars
 from claimcheck.rules import RuleSet, load_rules
+from claimcheck.rules.model import Rule
 from claimcheck.sources.document import DEFAULT_MAX_CHARS, Document, prepare
 from claimcheck.textnorm import bound_text
 
@@ -29,8 +34,11 @@ RECYCLE_AFTER_STRINGS = 200_000  # about 25 MB of strings: rebuilding the pipeli
 class Checker:
     """Loads the rule packs once and checks any number of texts.
 
-    Checker()                      shipped English and Spanish packs
+    Checker()                      shipped English and Spanish packs, and the shipped claim model
     Checker(rules=["my.yaml"])     plus a user's pack files or folders
+    Checker(model="my-model/")     a model trained with `claimcheck train` instead of the shipped one
+    Checker(model=None)            the rules alone
+    Checker(fast=True)             the model without sentence embeddings: several times faster
     """
 
     def __init__(
@@ -39,10 +47,22 @@ class Checker:
         *,
         ruleset: RuleSet | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
+        model: str | Path | None = "shipped",
+        fast: bool = False,
+        models: Models | None = None,
+        embedder: Any = None,
+        min_confidence: float = 0.0,
     ) -> None:
         self.ruleset = ruleset if ruleset is not None else load_rules(rules)
         validate_patterns(self.ruleset)
         self.max_chars = max_chars
+        self.models = models if models is not None else (load_models(model) if model is not None else None)
+        if self.models is not None and fast:
+            self.models = (self.models[0], None)
+        self.embedder = embedder
+        self.min_confidence = min_confidence
+        self._exemplars: dict[tuple[str, str], Rule] = {}
+        register_model_extensions()
         self._pipelines: dict[str, Language] = {}
         self._base_strings: dict[str, int] = {}
 
@@ -55,6 +75,9 @@ class Checker:
     def pipeline(self, lang: str) -> Language:
         if lang not in self._pipelines:
             nlp = build_pipeline(lang, self.ruleset)
+            if self.models is not None:
+                classifier: ClaimClassifier = nlp.add_pipe("claimcheck_classifier")  # type: ignore[assignment]
+                classifier.use(*self.models, embedder=self.embedder)
             nlp.max_length = (
                 2 * self.max_chars
             )  # bounding adds at most one space per textnorm.MAX_TOKEN chars
@@ -117,6 +140,7 @@ class Checker:
         segments = _split_comments(langs.segments(text, lang), comments_from)
         report.lang = langs.dominant([seg for seg, _ in segments])
         findings: list[Finding] = []
+        windows: list[tuple[int, dict[str, float]]] = []
         budget = MAX_HITS  # claim hits judged per document, across its language segments
         for seg, voice in segments:
             nlp = self.pipeline(seg.lang if seg.lang in langs.SUPPORTED else "en")
@@ -125,7 +149,9 @@ class Checker:
             doc.user_data[TEXT_KEY] = seg_text
             doc.user_data[BUDGET_KEY] = budget
             doc._.voice = voice
-            findings += self._findings(nlp(doc), seg.start)
+            findings += self._findings(nlp(doc), seg.start, report)
+            if voice == "main" and doc._.windows:
+                windows += [(w.end - w.start, w.voice) for w in doc._.windows]
             used, checked_to = doc.user_data[CHECKED_KEY]
             budget -= used
             self._recycle_if_grown(str(nlp.lang))
@@ -133,32 +159,52 @@ class Checker:
                 report.truncated = True
                 break
         report.findings = findings
+        speaker = voices.page_voice(windows)
+        if speaker is not None:
+            report.page_voice, report.page_voice_probability = speaker
+            if speaker[0] != voices.MARKETING:
+                report.findings = voices.relayed(findings, *speaker)
 
-    def _findings(self, doc: Doc, offset: int) -> list[Finding]:
-        out = []
+    def _rule_of(self, span: Span, lang: str) -> Rule:
+        """The rule behind a finding; for a model finding, the category's first rule (its message, reference)."""
+        rule = self.ruleset.get(span._.rule)
+        if isinstance(rule, Rule):
+            return rule
+        key = (lang, span.label_)
+        if key not in self._exemplars:
+            rules = [r for r in self.ruleset.rules if r.category == span.label_]
+            self._exemplars[key] = next((r for r in rules if r.lang == lang), rules[0])
+        return self._exemplars[key]
+
+    def _findings(self, doc: Doc, offset: int, report: Report) -> list[Finding]:
+        kept: list[Finding] = []
         sentences: dict[tuple[int, int], str] = {}  # findings of one sentence share its string
         for span in doc.spans.get(SPANS_KEY, []):
-            rule = self.ruleset.get(span._.rule)
+            rule = self._rule_of(span, str(doc.lang_))
             bounds = sentence_chars(doc, span.start_char, span.end_char)
             if bounds not in sentences:
                 sentences[bounds] = doc_text(doc)[bounds[0] : bounds[1]]
-            out.append(
-                Finding(
-                    rule=span._.rule,
-                    category=span.label_,
-                    severity=rule.severity,  # type: ignore[union-attr]
-                    start=span.start_char + offset,
-                    end=span.end_char + offset,
-                    text=span.text,
-                    context=span._.context,
-                    message=rule.message,  # type: ignore[union-attr]
-                    cue=span._.cue,
-                    sentence=sentences[bounds],
-                    reference=rule.reference,  # type: ignore[union-attr]
-                    evidence=span._.evidence,
-                )
+            finding = Finding(
+                rule=span._.rule,
+                category=span.label_,
+                severity=rule.severity,
+                start=span.start_char + offset,
+                end=span.end_char + offset,
+                text=span.text,
+                context=span._.context,
+                message=rule.message,
+                cue=span._.cue,
+                sentence=sentences[bounds],
+                reference=rule.reference,
+                evidence=span._.evidence,
+                detector=span._.detector,
+                confidence=span._.confidence,
+                top_terms=tuple(span._.top_terms),
             )
-        return out
+            # An asserted rule hit the model did not confirm is kept aside, with the model's probability.
+            unsure = finding.confidence is not None and finding.confidence < self.min_confidence
+            (report.dismissed if span._.dismissed or unsure else kept).append(finding)
+        return kept
 
 
 def _on_page(finding: Finding, page_starts: list[int]) -> Finding:

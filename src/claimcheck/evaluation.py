@@ -150,23 +150,7 @@ class TextChecker(Protocol):
 def evaluate(checker: TextChecker, path: Path) -> EvalResult:
     result = EvalResult(source=str(path))
     for passage in read_passages(path, result.problems):
-        report = checker.check_text(passage.text, lang=passage.lang, id=passage.id)
-        predicted = set(report.categories)
-        result.passages += 1
-        if not passage.labels:
-            result.unlabelled += 1
-            result.unlabelled_flagged += bool(predicted)
-        for category in CATEGORIES:
-            counts = result.per_category[category]
-            gold, got = category in passage.labels, category in predicted
-            if gold and got:
-                counts.tp += 1
-            elif got:
-                counts.fp += 1
-                result.errors.append(_error(passage, category, "false positive", report.findings))
-            elif gold:
-                counts.fn += 1
-                result.errors.append(_error(passage, category, "false negative", report.findings))
+        tally(result, passage, checker.check_text(passage.text, lang=passage.lang, id=passage.id))
     if result.passages == 0:
         raise ClaimcheckError(
             f"{path}: no usable labelled passages" + (f" ({result.problems[0]})" if result.problems else "")
@@ -174,12 +158,38 @@ def evaluate(checker: TextChecker, path: Path) -> EvalResult:
     return result
 
 
+def tally(result: EvalResult, passage: Passage, report: Any) -> None:
+    """Count one passage's predicted categories (`report.categories`) against its labels."""
+    predicted = set(report.categories)
+    result.passages += 1
+    if not passage.labels:
+        result.unlabelled += 1
+        result.unlabelled_flagged += bool(predicted)
+    for category in CATEGORIES:
+        counts = result.per_category[category]
+        gold, got = category in passage.labels, category in predicted
+        if gold and got:
+            counts.tp += 1
+        elif got:
+            counts.fp += 1
+            result.errors.append(_error(passage, category, "false positive", report.findings))
+        elif gold:
+            counts.fn += 1
+            result.errors.append(_error(passage, category, "false negative", report.findings))
+
+
 def _error(passage: Passage, category: str, kind: str, findings: list[Finding]) -> ErrorCase:
     mine = [f for f in findings if f.category == category]
     if kind == "false positive":
-        why = "; ".join(f"{f.rule} matched {f.text!r}" for f in mine if f.asserted)
+        why = "; ".join(_why(f) for f in mine if f.asserted)
     elif mine:
         why = "; ".join(f"{f.rule} matched {f.text!r} but {f.context} (cue: {f.cue})" for f in mine)
     else:
-        why = "no rule matched"
+        why = "no rule matched and the model did not find it"
     return ErrorCase(passage.id, category, kind, passage.text, why)
+
+
+def _why(finding: Finding) -> str:
+    if finding.detector == "model":
+        return f"model ({finding.confidence or 0:.2f}) on {', '.join(finding.top_terms[:3]) or 'the passage'}"
+    return f"{finding.rule} matched {finding.text!r}"

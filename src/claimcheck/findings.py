@@ -79,6 +79,7 @@ class Report:
     truncated: bool = False
     page_voice: str | None = None  # who speaks on the page: marketing | cautionary | neutral | regulator
     page_voice_probability: float | None = None
+    dismissed: list[Finding] = field(default_factory=list)  # rule hits the model did not confirm
     text: str = field(default="", repr=False)  # the checked text; not serialised (offsets point into it)
 
     @property
@@ -144,6 +145,7 @@ class Report:
             "page_voice_probability": (
                 None if self.page_voice_probability is None else round(self.page_voice_probability, 3)
             ),
+            "dismissed": [f.to_dict() for f in self.dismissed],
             "schema_version": SCHEMA_VERSION,
         }
 
@@ -160,6 +162,7 @@ class Report:
             truncated=bool(data.get("truncated", False)),
             page_voice=data.get("page_voice"),
             page_voice_probability=data.get("page_voice_probability"),
+            dismissed=[Finding.from_dict(f) for f in data.get("dismissed", [])],
         )
 
 

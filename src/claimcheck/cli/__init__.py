@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from claimcheck import __version__
-from claimcheck.cli import audit, check, diff, evaluate, report, rules, scan, serve  # noqa: F401  (registers commands)
+from claimcheck.cli import audit, check, diff, evaluate, report, rules, scan, serve, train  # noqa: F401  (registers commands)
 from claimcheck.cli.app import app
 
 __all__ = ["app", "main"]

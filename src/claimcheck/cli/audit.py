@@ -10,15 +10,19 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from claimcheck.checker import Checker
 from claimcheck.cli.app import app
 from claimcheck.cli.common import (
     FailOn,
     FailOnOption,
+    FastOption,
     LangOption,
+    MinConfidenceOption,
+    ModelOption,
+    NoModelOption,
     RulesOption,
     byte_size,
     exit_code,
+    make_checker,
     stderr_console,
     user_errors,
     validate_lang,
@@ -65,6 +69,10 @@ def audit(
         typer.Option("--screenshots", help="A full-page PNG of every flagged page (headless Chromium)."),
     ] = False,
     rules: RulesOption = None,
+    model: ModelOption = None,
+    no_model: NoModelOption = False,
+    fast: FastOption = False,
+    min_confidence: MinConfidenceOption = 0.0,
     lang: LangOption = None,
     fail_on: FailOnOption = FailOn.never,
     progress: Annotated[
@@ -97,7 +105,7 @@ def audit(
             render=render,
             screenshots=screenshots,
         )
-        checker = Checker(rules or [])
+        checker = make_checker(rules, model, no_model, fast, min_confidence)
         live = progress if progress is not None else sys.stderr.isatty()
         seen = {"pages": 0, "flagged": 0}
         with Status("starting the crawl", console=console) if live else nullcontext() as status:

@@ -9,14 +9,18 @@ from typing import Annotated
 import typer
 
 from claimcheck.browser import Browser, RenderError, require_browser
-from claimcheck.checker import Checker
 from claimcheck.cli.app import app
 from claimcheck.cli.common import (
     FailOn,
     FailOnOption,
+    FastOption,
     LangOption,
+    MinConfidenceOption,
+    ModelOption,
+    NoModelOption,
     RulesOption,
     exit_code,
+    make_checker,
     stdout_console,
     user_errors,
     validate_lang,
@@ -37,13 +41,17 @@ class CheckFormat(str, Enum):
 @app.command()
 def check(
     source: Annotated[
-        str, typer.Argument(help="A .txt/.md/.html file, - for standard input, or an http(s) URL.")
+        str, typer.Argument(help="A .txt/.md/.html/.pdf file, - for standard input, or an http(s) URL.")
     ],
     fmt: Annotated[
         CheckFormat, typer.Option("--format", "-f", help="text (annotated) or json (the contract).")
     ] = (CheckFormat.text),
     fail_on: FailOnOption = FailOn.low,
     rules: RulesOption = None,
+    model: ModelOption = None,
+    no_model: NoModelOption = False,
+    fast: FastOption = False,
+    min_confidence: MinConfidenceOption = 0.0,
     show_all: Annotated[
         bool, typer.Option("--all", help="Also show non-asserted mentions in the text view.")
     ] = False,
@@ -64,7 +72,7 @@ def check(
         if render and not is_url(source):
             raise ClaimcheckError(f"{source}: --render needs an http(s) URL")
         browser = require_browser("--render") if render else None  # before anything is fetched
-        checker = Checker(rules or [])
+        checker = make_checker(rules, model, no_model, fast, min_confidence)
         document = fetch(source, timeout=timeout) if is_url(source) else read_single(source)
         if browser is not None and document.kind == "html" and document.error is None:
             document = rendered(document, browser, timeout)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
@@ -104,3 +104,37 @@ def open_sink(out: Path | None) -> TextIO:
         return out.open("w", encoding="utf-8", newline="")
     except OSError as exc:
         raise ClaimcheckError(f"{out}: cannot write ({exc.strerror})") from None
+
+
+ModelOption = Annotated[
+    Path | None,
+    typer.Option("--model", help="A model folder from `claimcheck train` (default: the shipped model)."),
+]
+NoModelOption = Annotated[bool, typer.Option("--no-model", help="The rule packs alone, without the model.")]
+FastOption = Annotated[
+    bool, typer.Option("--fast", help="The model without sentence embeddings: much faster, less accurate.")
+]
+MinConfidenceOption = Annotated[
+    float,
+    typer.Option("--min-confidence", min=0.0, max=1.0, help="Drop findings the model is less sure of."),
+]
+
+
+def make_checker(
+    rules: list[Path] | None,
+    model: Path | None = None,
+    no_model: bool = False,
+    fast: bool = False,
+    min_confidence: float = 0.0,
+) -> Any:
+    """The Checker the model options describe (rules from --rules; the shipped model unless told otherwise)."""
+    from claimcheck.checker import Checker  # spaCy loads only for commands that check
+
+    if no_model and model is not None:
+        raise ClaimcheckError("--model and --no-model contradict each other")
+    return Checker(
+        rules or [],
+        model=None if no_model else (model or "shipped"),
+        fast=fast,
+        min_confidence=min_confidence,
+    )

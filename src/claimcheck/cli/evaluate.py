@@ -10,13 +10,18 @@ from typing import Annotated
 
 import typer
 
-from claimcheck.checker import Checker
 from claimcheck.cli.app import app
 from claimcheck.cli.common import (
+    FastOption,
+    ModelOption,
+    NoModelOption,
     RulesOption,
+    make_checker,
+    stderr_console,
     stdout_console,
     user_errors,
 )
+from claimcheck.errors import ClaimcheckError
 
 
 class EvalFormat(str, Enum):
@@ -35,18 +40,41 @@ def eval_command(
     show_errors: Annotated[
         bool, typer.Option("--show-errors", help="List false positives and negatives.")
     ] = False,
+    cv: Annotated[
+        int | None,
+        typer.Option(
+            "--cv",
+            min=2,
+            max=20,
+            help="Train and measure by K-fold cross-validation grouped by site (needs claimcheck[train]).",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the --cv folds.")] = 0,
+    embeddings: Annotated[
+        bool,
+        typer.Option("--embeddings/--no-embeddings", help="With --cv: also the default (embedding) mode."),
+    ] = True,
     rules: RulesOption = None,
+    model: ModelOption = None,
+    no_model: NoModelOption = False,
+    fast: FastOption = False,
     min_f1: Annotated[
         float | None,
         typer.Option("--min-f1", help="Exit 1 when micro-F1 falls below this floor (for CI)."),
     ] = None,
 ) -> None:
-    """Measure precision, recall and F1 per category on labelled passages."""
+    """Measure precision, recall and F1 per category on labelled passages.
+
+    Figures on passages a model was trained on flatter it: for the shipped model, quote --cv figures.
+    """
+    if cv is not None:
+        _cross_validate(files, cv, seed, embeddings, rules, fmt, min_f1)
+        return
     from claimcheck.evaluation import evaluate
     from claimcheck.render.evaltable import render_eval
 
     with user_errors():
-        checker = Checker(rules or [])
+        checker = make_checker(rules, model, no_model, fast)
         results = [evaluate(checker, path) for path in files]
     if fmt is EvalFormat.json:
         payload = [r.as_dict() for r in results]
@@ -61,3 +89,46 @@ def eval_command(
             render_eval(result, stdout_console(), show_errors=show_errors)
     below = min_f1 is not None and any(r.micro.f1 < min_f1 for r in results)
     raise typer.Exit(1 if below else 0)
+
+
+def _cross_validate(
+    files: list[Path],
+    folds: int,
+    seed: int,
+    embeddings: bool,
+    rules: list[Path] | None,
+    fmt: EvalFormat,
+    min_f1: float | None,
+) -> None:
+    console = stderr_console()
+    with user_errors():
+        try:
+            from claimcheck.training.cv import cross_validate
+            from claimcheck.training.fit import Settings
+            from claimcheck.training.train import build_training_set
+        except ImportError as exc:
+            raise ClaimcheckError(
+                f"--cv trains models: pip install 'claimcheck[train]' ({exc.name} is missing)"
+            ) from None
+        from claimcheck.nlp.embeddings import Embedder
+        from claimcheck.render.evaltable import render_cv
+        from claimcheck.rules import load_rules
+
+        ruleset = load_rules(rules or [])
+        embedder = Embedder(threads=1) if embeddings else None
+        data = build_training_set(files, ruleset, embeddings=embeddings, embedder=embedder)
+        result = cross_validate(
+            data,
+            ruleset,
+            Settings(seed=seed),
+            folds=folds,
+            seed=seed,
+            embedder=embedder,
+            log=lambda m: console.print(m, markup=False, highlight=False),
+        )
+    if fmt is EvalFormat.json:
+        sys.stdout.write(jsonlib.dumps(result.as_dict(), indent=2) + "\n")
+    else:
+        render_cv(result, stdout_console())
+    f1 = min(r.overall.micro.f1 for r in result.modes.values())
+    raise typer.Exit(1 if min_f1 is not None and f1 < min_f1 else 0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -51,3 +53,40 @@ def render_eval(result: EvalResult, console: Console, *, show_errors: bool = Fal
         for e in result.errors:
             errors.add_row(safe(e.passage), e.kind, e.category, safe(e.text), safe(e.why))
         console.print(errors)
+
+
+def render_cv(result: Any, console: Console) -> None:
+    """Cross-validation figures (claimcheck.training.cv.CVResult): one table per mode, then per language."""
+    console.print(
+        f"{result.folds}-fold cross-validation grouped by site: {result.passages} passages from "
+        f"{result.sites} sites, seed {result.seed}. Every passage was checked by a model that never saw its site."
+    )
+    for mode, r in result.modes.items():
+        low, high = r.interval
+        r.overall.source = f"{mode} mode (micro-F1 95% CI {low:.3f}-{high:.3f}, sites resampled)"
+        render_eval(r.overall, console)
+        langs = Table(title=f"{mode} mode by language", title_justify="left")
+        for column in ("lang", "passages", "precision", "recall", "F1", "false alarms"):
+            langs.add_column(column, justify="left" if column == "lang" else "right")
+        for lang, e in sorted(r.by_lang.items()):
+            m = e.micro
+            langs.add_row(
+                lang,
+                str(e.passages),
+                f"{m.precision:.3f}",
+                f"{m.recall:.3f}",
+                f"{m.f1:.3f}",
+                f"{e.false_alarm_rate:.1%}",
+            )
+        console.print(langs)
+    first = next(iter(result.modes))
+    calibration = result.modes[first].calibration
+    if calibration:
+        table = Table(
+            title=f"calibration ({first} mode): asserted decisions by confidence", title_justify="left"
+        )
+        for column in ("confidence", "decisions", "right"):
+            table.add_column(column, justify="right")
+        for row in calibration:
+            table.add_row(f"{row['confidence']:.2f}", str(row["decisions"]), f"{row['right']:.2f}")
+        console.print(table)

@@ -88,6 +88,11 @@ def _header(report: Report) -> Panel:
         ("summary  ", "dim"),
         summary_line(report),
     )
+    if report.page_voice is not None and report.page_voice_probability is not None:
+        body.append("\nvoice    ", style="dim")
+        body.append(f"{report.page_voice} ({report.page_voice_probability:.0%})")
+    if report.dismissed:
+        body.append(f"\nmodel    {len(report.dismissed)} rule match(es) not confirmed as claims", style="dim")
     if report.truncated:
         body.append("\nnote     only the first part of this long document was checked", style="yellow")
     return Panel(body, title="claimcheck", title_align="left", expand=False)
@@ -159,6 +164,13 @@ def _legend(findings: list[Finding]) -> Text:
     return legend
 
 
+def _source(finding: Finding) -> str:
+    """Where the finding came from: the rule's id, or the model and the words that weighed most."""
+    if finding.detector == "model":
+        return "model: " + (", ".join(finding.top_terms[:4]) or "whole passage")
+    return f"rule {finding.rule}"
+
+
 def _table(findings: list[Finding]) -> Table:
     table = Table(title="findings", title_justify="left", show_lines=True, expand=True)
     table.add_column("#", justify="right", style="dim", no_wrap=True)
@@ -172,7 +184,12 @@ def _table(findings: list[Finding]) -> Table:
         context = Text(f.context, style="bold red" if f.asserted else "green")
         if f.cue:
             context.append(printable(f"\ncue: {f.cue}"), style="dim")
+        if f.confidence is not None:
+            context.append(f"\nconfidence {f.confidence:.0%}", style="dim")
         matched = safe(f.text)
+        matched.append(printable("\n" + _source(f)), style="dim")
+        if f.page is not None:
+            matched.append(f"\npage {f.page}", style="dim")
         if f.evidence:
             matched.append(printable(f"\n+ {f.evidence}"), style="dim")
         why = safe(f.message)

@@ -1,0 +1,155 @@
+"""The learned claim model's trained state: linear weights over passage features, applied with numpy.
+
+One logistic model per target: the nine categories ("does this passage assert it, in its own voice?") and
+the four voices ("who speaks": marketing, cautionary, neutral, regulator). Scores are calibrated (Platt, fitted
+on out-of-fold predictions), so a confidence of 0.8 means about 80% of such decisions were right in
+cross-validation. Saved as a folder: model.json (settings, thresholds, figures) and weights.npz (term
+ids, never the words of the training text; weights; calibration); `to_disk`/`from_disk` as spaCy components do.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from claimcheck.errors import ClaimcheckError
+from claimcheck.nlp.features import RULE_FEATURES, Vocabulary, rule_feature_name
+from claimcheck.rules.model import CATEGORIES
+
+VOICES = ("marketing", "cautionary", "neutral", "regulator")
+TARGETS = (*CATEGORIES, *VOICES)
+FORMAT_VERSION = 1
+EMBEDDING_DIM = 384
+
+
+@dataclass
+class PassageFeatures:
+    """What the model reads of one passage: its text, its rule hits and (optionally) its embedding."""
+
+    text: str
+    rules: np.ndarray  # features.rule_vector
+    embedding: np.ndarray | None = None
+
+
+@dataclass
+class ClaimModel:
+    vocabulary: Vocabulary
+    text_weights: np.ndarray  # (targets, vocabulary)
+    rule_weights: np.ndarray  # (targets, RULE_FEATURES)
+    embedding_weights: np.ndarray | None  # (targets, EMBEDDING_DIM), or None for a model without embeddings
+    intercepts: np.ndarray  # (targets,)
+    calibration: np.ndarray  # (targets, 2): p = sigmoid(a * score + b)
+    thresholds: dict[str, float]  # per category, on calibrated probabilities
+    scales: dict[str, float] = field(default_factory=lambda: {"text": 1.0, "rules": 1.0, "embedding": 1.0})
+    card: dict[str, Any] = field(
+        default_factory=dict
+    )  # data, CV figures, date, command (written by training)
+
+    @property
+    def uses_embeddings(self) -> bool:
+        return self.embedding_weights is not None
+
+    # -- scoring -----------------------------------------------------------------------------------------
+    def scores(self, passages: Sequence[PassageFeatures]) -> np.ndarray:
+        """Raw linear scores, (passages, targets)."""
+        out = np.tile(self.intercepts, (len(passages), 1)).astype(np.float64)
+        for row, passage in enumerate(passages):
+            cols, values = self.vocabulary.vector(passage.text)
+            if len(cols):
+                out[row] += self.scales["text"] * (self.text_weights[:, cols] @ values)
+            out[row] += self.scales["rules"] * (self.rule_weights @ passage.rules)
+            if self.embedding_weights is not None and passage.embedding is not None:
+                out[row] += self.scales["embedding"] * (self.embedding_weights @ passage.embedding)
+        return out
+
+    def probabilities(self, passages: Sequence[PassageFeatures]) -> np.ndarray:
+        """Calibrated probabilities, (passages, targets); the voices are normalised to sum to one."""
+        raw = self.scores(passages)
+        probs = 1.0 / (1.0 + np.exp(-(self.calibration[:, 0] * raw + self.calibration[:, 1])))
+        voices = probs[:, len(CATEGORIES) :]
+        probs[:, len(CATEGORIES) :] = voices / np.maximum(voices.sum(axis=1, keepdims=True), 1e-9)
+        return probs
+
+    def explain(self, passage: PassageFeatures, category: str, top: int = 5) -> tuple[str, ...]:
+        """The features that pushed this category's score up the most, strongest first."""
+        j = TARGETS.index(category)
+        names: list[str] = []
+        weights: list[float] = []
+        cols, values = self.vocabulary.vector(passage.text)
+        if len(cols):
+            value_of = dict(zip(cols.tolist(), values.tolist(), strict=True))
+            named = {column: term for term, column in self.vocabulary.columns(passage.text)}
+            for column, term in named.items():  # the checked text's own words, never stored ones
+                names.append(term)
+                weights.append(self.scales["text"] * float(self.text_weights[j, column]) * value_of[column])
+        rule_contrib = self.scales["rules"] * self.rule_weights[j] * passage.rules
+        for i in np.flatnonzero(rule_contrib):
+            names.append(rule_feature_name(int(i)))
+            weights.append(float(rule_contrib[i]))
+        if self.embedding_weights is not None and passage.embedding is not None:
+            names.append("meaning of the passage (embedding)")
+            weights.append(float(self.scales["embedding"] * self.embedding_weights[j] @ passage.embedding))
+        order = sorted(range(len(names)), key=lambda i: -weights[i])
+        return tuple(names[i] for i in order[:top] if weights[i] > 0)
+
+    # -- persistence -------------------------------------------------------------------------------------
+    def to_disk(self, path: str | Path) -> None:
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        arrays = {
+            "term_ids": self.vocabulary.ids(),
+            "idf": self.vocabulary.idf,
+            "text_weights": self.text_weights.astype(np.float32),
+            "rule_weights": self.rule_weights.astype(np.float32),
+            "intercepts": self.intercepts.astype(np.float64),
+            "calibration": self.calibration.astype(np.float64),
+        }
+        if self.embedding_weights is not None:
+            arrays["embedding_weights"] = self.embedding_weights.astype(np.float32)
+        np.savez_compressed(folder / "weights.npz", **arrays)  # type: ignore[arg-type]
+        settings = {
+            "format": FORMAT_VERSION,
+            "targets": list(TARGETS),
+            "thresholds": self.thresholds,
+            "scales": self.scales,
+            "card": self.card,
+        }
+        (folder / "model.json").write_text(
+            json.dumps(settings, indent=1, ensure_ascii=False), encoding="utf-8"
+        )
+
+    @classmethod
+    def from_disk(cls, path: str | Path) -> ClaimModel:
+        folder = Path(path)
+        try:
+            settings = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+            with np.load(folder / "weights.npz") as weights:
+                arrays = {name: weights[name] for name in weights.files}
+        except (OSError, ValueError, KeyError) as exc:
+            raise ClaimcheckError(f"{folder}: not a claimcheck model folder ({exc})") from None
+        if settings.get("format") != FORMAT_VERSION or tuple(settings.get("targets", ())) != TARGETS:
+            raise ClaimcheckError(f"{folder}: model made by another claimcheck version (retrain it)")
+        vocabulary = Vocabulary.from_ids(arrays["term_ids"], arrays["idf"])
+        if arrays["text_weights"].shape != (len(TARGETS), vocabulary.size) or arrays[
+            "rule_weights"
+        ].shape != (
+            len(TARGETS),
+            RULE_FEATURES,
+        ):
+            raise ClaimcheckError(f"{folder}: weights do not fit the vocabulary (a damaged model folder)")
+        return cls(
+            vocabulary=vocabulary,
+            text_weights=arrays["text_weights"],
+            rule_weights=arrays["rule_weights"],
+            embedding_weights=arrays.get("embedding_weights"),
+            intercepts=arrays["intercepts"],
+            calibration=arrays["calibration"],
+            thresholds={k: float(v) for k, v in settings["thresholds"].items()},
+            scales={k: float(v) for k, v in settings["scales"].items()},
+            card=settings.get("card", {}),
+        )

@@ -1,0 +1,195 @@
+"""The "claimcheck_classifier" component: a learned judge of whether a passage asserts a claim.
+
+It runs after the rule matcher and the context component. The text is cut into passage-sized windows
+(1-3 sentences within a block, as the labelled data is); each window is scored for the nine categories and
+for who speaks, from its words, its rule hits and, in the default mode, its meaning (an embedding). Then:
+- a rule finding the model confirms keeps its span and message and gains the model's confidence;
+- an asserted rule finding the model does not confirm is dismissed (kept aside, with its probability);
+- a category the model finds with no rule behind it becomes a "model" finding on the sentence that carries it.
+Window scores and voices stay on the Doc (`doc._.windows`) for the page-level voice the Checker computes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from claimcheck.nlp.claim_model import VOICES, ClaimModel, PassageFeatures
+from claimcheck.nlp.embeddings import Embedder
+from claimcheck.nlp.extensions import SPANS_KEY, _accessors
+from claimcheck.nlp.features import rule_vector
+from claimcheck.nlp.sentences import _boundaries
+from claimcheck.rules.model import CATEGORIES
+
+WINDOW_CHARS = 450  # the labelled passages are 1-3 sentences, rarely longer than this
+WINDOW_SENTENCES = 3
+SUSPECT = (
+    0.08  # in the default mode, windows the cheap model scores below this for every category skip embedding
+)
+MODEL_RULE_PREFIX = "model."
+
+
+@dataclass
+class Window:
+    start: int
+    end: int
+    probabilities: np.ndarray  # calibrated, one per claim_model.TARGETS
+
+    @property
+    def voice(self) -> dict[str, float]:
+        return dict(zip(VOICES, self.probabilities[len(CATEGORIES) :].tolist(), strict=True))
+
+
+_MODEL_ATTRIBUTES = {"detector": "rule", "confidence": None, "top_terms": (), "dismissed": False}
+
+
+def register_model_extensions() -> None:
+    """Idempotent, like extensions.register: what the model adds to each finding, and the window scores."""
+    for name, default in _MODEL_ATTRIBUTES.items():
+        if not Span.has_extension(name):
+            getter, setter = _accessors(name, default)
+            Span.set_extension(name, getter=getter, setter=setter)
+    if not Doc.has_extension("windows"):
+        Doc.set_extension("windows", default=None)
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    _text, bounds = _boundaries(doc)
+    return list(itertools.pairwise(bounds))
+
+
+@Language.factory("claimcheck_classifier", default_config={"spans_key": SPANS_KEY})
+def make_classifier(nlp: Language, name: str, spans_key: str) -> ClaimClassifier:
+    return ClaimClassifier(spans_key)
+
+
+class ClaimClassifier:
+    """Models are set after construction (`use`): they are folders on disk, not config values."""
+
+    def __init__(self, spans_key: str = SPANS_KEY) -> None:
+        register_model_extensions()
+        self.spans_key = spans_key
+        self.fast: ClaimModel | None = None
+        self.full: ClaimModel | None = None
+        self.embedder: Embedder | None = None
+
+    def use(self, fast: ClaimModel, full: ClaimModel | None = None, embedder: Embedder | None = None) -> None:
+        self.fast, self.full = fast, full
+        self.embedder = embedder if full is not None else None
+        if full is not None and self.embedder is None:
+            self.embedder = Embedder()
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.fast is None:
+            return doc
+        text = doc.user_data.get("claimcheck.text") or doc.text
+        spans = list(doc.spans.get(self.spans_key, []))
+        windows = list(passage_windows(doc))
+        features = [self._features(text, start, end, spans) for start, end in windows]
+        probs = self._probabilities(features)
+        doc._.windows = [Window(s, e, p) for (s, e), p in zip(windows, probs, strict=True)]
+        self._judge(doc, spans, features)
+        return doc
+
+    def _features(self, text: str, start: int, end: int, spans: list[Span]) -> PassageFeatures:
+        hits = [(s.label_, s._.context) for s in spans if s.start_char < end and s.end_char > start]
+        return PassageFeatures(text[start:end], rule_vector(hits))
+
+    def _probabilities(self, features: list[PassageFeatures]) -> np.ndarray:
+        assert self.fast is not None
+        if not features:
+            return np.zeros((0, len(CATEGORIES) + len(VOICES)))
+        probs = self.fast.probabilities(features)
+        if self.full is None or self.embedder is None:
+            return probs
+        suspect = [i for i, row in enumerate(probs) if row[: len(CATEGORIES)].max() >= SUSPECT]
+        if suspect:
+            vectors = self.embedder.embed([features[i].text for i in suspect])
+            for i, vector in zip(suspect, vectors, strict=True):
+                features[i].embedding = vector
+            probs[suspect] = self.full.probabilities([features[i] for i in suspect])
+        return probs
+
+    def _model_for(self, passage: PassageFeatures) -> ClaimModel:
+        assert self.fast is not None
+        return self.full if self.full is not None and passage.embedding is not None else self.fast
+
+    def _judge(self, doc: Doc, spans: list[Span], features: list[PassageFeatures]) -> None:
+        kept: list[Span] = []
+        windows: list[Window] = doc._.windows
+        for window, passage in zip(windows, features, strict=True):
+            model = self._model_for(passage)
+            inside = [s for s in spans if window.start <= s.start_char < window.end]
+            for j, category in enumerate(CATEGORIES):
+                p = float(window.probabilities[j])
+                confirmed = p >= model.thresholds[category]
+                rule_spans = [s for s in inside if s.label_ == category]
+                for span in rule_spans:
+                    span._.confidence = p
+                    if span._.context == "asserted" and not confirmed:
+                        span._.dismissed = True
+                if confirmed and not any(s._.context == "asserted" for s in rule_spans):
+                    made = self._model_span(doc, window, category, p, model.explain(passage, category))
+                    if made is not None:
+                        kept.append(made)
+        seen = {(s.start, s.end, s.label_) for s in spans}
+        doc.spans[self.spans_key] = spans + [s for s in kept if (s.start, s.end, s.label_) not in seen]
+
+    def _model_span(
+        self, doc: Doc, window: Window, category: str, p: float, why: tuple[str, ...]
+    ) -> Span | None:
+        start, end = self._carrier(doc, window, category)
+        span = doc.char_span(start, end, label=category, alignment_mode="expand")
+        if span is None or not len(span):
+            return None
+        span._.rule = MODEL_RULE_PREFIX + category
+        span._.detector = "model"
+        span._.confidence = p
+        span._.top_terms = why
+        return span
+
+    def _carrier(self, doc: Doc, window: Window, category: str) -> tuple[int, int]:
+        """The sentence of the window that carries the category best (by the cheap model alone)."""
+        assert self.fast is not None
+        text = doc.user_data.get("claimcheck.text") or doc.text
+        sentences = [(s, e) for s, e in sentence_bounds(doc) if window.start <= s < window.end and e > s]
+        if len(sentences) <= 1:
+            return _trimmed(text, window.start, window.end)
+        j = CATEGORIES.index(category)
+        spans = list(doc.spans.get(self.spans_key, []))
+        scored = self.fast.scores([self._features(text, s, e, spans) for s, e in sentences])[:, j]
+        s, e = sentences[int(np.argmax(scored))]
+        return _trimmed(text, s, e)
+
+
+def passage_windows(doc: Doc) -> Iterator[tuple[int, int]]:
+    """Runs of up to three sentences, never across a blank line, about as long as a labelled passage."""
+    text = doc.user_data.get("claimcheck.text") or doc.text
+    start = end = count = 0
+    for s, e in sentence_bounds(doc):
+        if not text[s:e].strip():
+            continue
+        gap = text[end:s] if count else ""
+        if count and (
+            count >= WINDOW_SENTENCES or e - start > WINDOW_CHARS or "\n\n" in gap.replace(" ", "")
+        ):
+            yield _trimmed(text, start, end)
+            count = 0
+        if not count:
+            start = s
+        end, count = e, count + 1
+    if count:
+        yield _trimmed(text, start, end)
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end

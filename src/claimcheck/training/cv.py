@@ -1,0 +1,160 @@
+"""Domain-grouped k-fold cross-validation of the whole checker (rules + learned model), end to end.
+
+Each fold trains the model on the other folds' sites only, builds a Checker with it and checks the held-out
+passages exactly as `claimcheck check` would; nothing in a fold's figures has seen that fold's sites.
+Bootstrap intervals resample sites, not passages, for the same reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.model_selection import GroupKFold
+
+from claimcheck.checker import Checker
+from claimcheck.evaluation import EvalResult, Passage, tally
+from claimcheck.findings import Report
+from claimcheck.nlp.claim_model import ClaimModel
+from claimcheck.nlp.embeddings import Embedder
+from claimcheck.rules import RuleSet
+from claimcheck.training.data import Example
+from claimcheck.training.fit import Settings, TrainingSet, fit_model
+
+MODES = ("default", "fast")
+BOOTSTRAP_ROUNDS = 1000
+
+
+@dataclass
+class ModeResult:
+    overall: EvalResult
+    by_lang: dict[str, EvalResult]
+    interval: tuple[float, float]  # bootstrap 95% interval on micro-F1
+    calibration: list[dict[str, float]]  # reliability bins of asserted findings' confidence
+
+    def as_dict(self) -> dict[str, Any]:
+        overall = self.overall.as_dict()
+        overall.pop("errors")
+        return {
+            **overall,
+            "micro_f1_95ci": [round(self.interval[0], 4), round(self.interval[1], 4)],
+            "by_lang": {
+                k: {"micro": v.micro.as_dict(), "false_alarm_rate": round(v.false_alarm_rate, 4)}
+                for k, v in self.by_lang.items()
+            },
+            "calibration": self.calibration,
+        }
+
+
+@dataclass
+class CVResult:
+    folds: int
+    seed: int
+    passages: int
+    sites: int
+    modes: dict[str, ModeResult] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "folds": self.folds,
+            "seed": self.seed,
+            "passages": self.passages,
+            "sites": self.sites,
+            "grouped_by": "site domain",
+            "modes": {k: v.as_dict() for k, v in self.modes.items()},
+        }
+
+
+def cross_validate(
+    data: TrainingSet,
+    ruleset: RuleSet,
+    settings: Settings,
+    *,
+    folds: int = 5,
+    seed: int = 0,
+    embedder: Embedder | None = None,
+    log: Callable[[str], None] = lambda _m: None,
+) -> CVResult:
+    groups = [e.group for e in data.examples]
+    use_embeddings = data.embeddings is not None
+    modes = MODES if use_embeddings else ("fast",)
+    reports: dict[str, list[Report | None]] = {m: [None] * len(groups) for m in modes}
+    splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for number, (train, test) in enumerate(splitter.split(np.zeros(len(groups)), groups=groups), start=1):
+        log(f"fold {number}/{folds}: training on {len(train)} passages, checking {len(test)}")
+        part = data.subset(train)
+        fast = fit_model(part, settings, use_embeddings=False)
+        full = fit_model(part, settings, use_embeddings=True) if use_embeddings else None
+        for mode, models in (("default", (fast, full)), ("fast", (fast, None))):
+            if mode not in modes:
+                continue
+            checker = Checker(ruleset=ruleset, models=models, embedder=embedder)
+            for i in test:
+                example = data.examples[i]
+                reports[mode][i] = checker.check_text(example.text, example.lang, id=example.id)
+    result = CVResult(folds, seed, len(groups), len(set(groups)))
+    for mode in modes:
+        done = [r for r in reports[mode] if r is not None]
+        result.modes[mode] = _summarise(data.examples, done, seed)
+    return result
+
+
+def _passage(example: Example, line: int) -> Passage:
+    return Passage(example.id, example.text, example.labels, example.lang, line)
+
+
+def _summarise(examples: list[Example], reports: list[Report], seed: int) -> ModeResult:
+    overall = EvalResult(source="cross-validation")
+    by_lang: dict[str, EvalResult] = {}
+    for line, (example, report) in enumerate(zip(examples, reports, strict=True), start=1):
+        passage = _passage(example, line)
+        tally(overall, passage, report)
+        tally(
+            by_lang.setdefault(example.lang or "und", EvalResult(source=example.lang or "und")),
+            passage,
+            report,
+        )
+    return ModeResult(overall, by_lang, _bootstrap(examples, reports, seed), _reliability(examples, reports))
+
+
+def _bootstrap(examples: list[Example], reports: list[Report], seed: int) -> tuple[float, float]:
+    """95% interval of micro-F1 over resampled sites."""
+    sites: dict[str, list[int]] = {}
+    for i, example in enumerate(examples):
+        sites.setdefault(example.group, []).append(i)
+    counts = np.zeros((len(examples), 3))  # tp, fp, fn per passage
+    for i, (example, report) in enumerate(zip(examples, reports, strict=True)):
+        got = set(report.categories)
+        counts[i] = (len(got & example.labels), len(got - example.labels), len(example.labels - got))
+    per_site = np.array([counts[rows].sum(axis=0) for rows in sites.values()])
+    rng = np.random.default_rng(seed)
+    scores = []
+    for _ in range(BOOTSTRAP_ROUNDS):
+        tp, fp, fn = per_site[rng.integers(0, len(per_site), len(per_site))].sum(axis=0)
+        scores.append(2 * tp / max(2 * tp + fp + fn, 1))
+    low, high = np.percentile(scores, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def _reliability(examples: list[Example], reports: list[Report]) -> list[dict[str, float]]:
+    """Of the asserted (passage, category) decisions near each confidence, the share that was right."""
+    bins: dict[int, list[bool]] = {}
+    for example, report in zip(examples, reports, strict=True):
+        best: dict[str, float] = {}
+        for f in report.asserted:
+            if f.confidence is not None:
+                best[f.category] = max(best.get(f.category, 0.0), f.confidence)
+        for category, confidence in best.items():
+            bins.setdefault(min(int(confidence * 10), 9), []).append(category in example.labels)
+    return [
+        {"confidence": round((b + 0.5) / 10, 2), "decisions": len(v), "right": round(sum(v) / len(v), 3)}
+        for b, v in sorted(bins.items())
+    ]
+
+
+def fit_shipped(data: TrainingSet, settings: Settings) -> tuple[ClaimModel, ClaimModel | None]:
+    fast = fit_model(data, settings, use_embeddings=False)
+    full = fit_model(data, settings, use_embeddings=True) if data.embeddings is not None else None
+    return fast, full

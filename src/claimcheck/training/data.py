@@ -1,0 +1,82 @@
+"""Labelled passages for training: the evaluation format (CONTRACT.md section 5) plus `kind` and `source`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from claimcheck.errors import ClaimcheckError
+from claimcheck.evaluation import read_passages
+from claimcheck.findings import domain_of
+from claimcheck.nlp.claim_model import VOICES
+
+# Registrable domains under a two-part public suffix, common on clinic sites: "clinica.com.mx".
+_TWO_PART_SUFFIXES = frozenset(
+    "co.uk org.uk ac.uk gov.uk com.mx gob.mx org.mx com.co com.ar com.br com.au net.au co.in com.pa com.pe "
+    "com.ve co.cr com.do com.ec co.za co.kr com.tr com.ua com.sg com.cn co.jp com.gt com.py com.uy com.sv".split()
+)
+
+
+@dataclass(frozen=True)
+class Example:
+    id: str
+    text: str
+    labels: frozenset[str]
+    lang: str | None
+    kind: str | None  # who speaks (claim_model.VOICES), when the data says
+    group: str  # the site: passages of one site never straddle a fold
+
+
+def site_of(source: str | None, fallback: str) -> str:
+    host = domain_of(source) if source else None
+    if not host:
+        return fallback
+    parts = host.split(".")
+    if len(parts) >= 3 and ".".join(parts[-2:]) in _TWO_PART_SUFFIXES:
+        return ".".join(parts[-3:])
+    return ".".join(parts[-2:])
+
+
+def read_examples(paths: list[Path]) -> list[Example]:
+    examples: list[Example] = []
+    for path in paths:
+        problems: list[str] = []
+        extra = _extra_fields(path)
+        for passage in read_passages(path, problems):
+            kind, source = extra.get(passage.line, (None, None))
+            examples.append(
+                Example(
+                    id=passage.id,
+                    text=passage.text,
+                    labels=passage.labels,
+                    lang=passage.lang,
+                    kind=kind if kind in VOICES else None,
+                    group=site_of(source, f"{path.name}#{passage.id}"),
+                )
+            )
+        if problems:
+            raise ClaimcheckError(f"{path}: {problems[0]}")
+    if not examples:
+        raise ClaimcheckError("no labelled passages to train on")
+    return examples
+
+
+def _extra_fields(path: Path) -> dict[int, tuple[str | None, str | None]]:
+    """Line number -> (kind, source); read apart so the evaluation reader stays the one parser of labels."""
+    out: dict[int, tuple[str | None, str | None]] = {}
+    if path.name.endswith(".gz"):
+        return out
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(data, dict):
+                kind, source = data.get("kind"), data.get("source")
+                out[number] = (
+                    kind if isinstance(kind, str) else None,
+                    source if isinstance(source, str) else None,
+                )
+    return out

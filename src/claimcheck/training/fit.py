@@ -1,0 +1,171 @@
+"""Fitting the claim model: one-vs-rest logistic regression over words, rule hits and (optionally) embeddings.
+
+Calibration and the per-category thresholds come from out-of-fold predictions on the training data itself
+(inner folds grouped by site), so nothing is tuned on the passages a figure is later measured on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix, hstack
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from claimcheck.nlp.claim_model import TARGETS, VOICES, ClaimModel
+from claimcheck.nlp.features import Vocabulary
+from claimcheck.rules.model import CATEGORIES
+from claimcheck.training.data import Example
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Hyperparameters, chosen by grouped cross-validation (see the model card)."""
+
+    C: float = 4.0
+    text_scale: float = 1.0
+    rule_scale: float = 1.0
+    embedding_scale: float = 1.0
+    min_df: int = 2
+    inner_folds: int = 4
+    seed: int = 0
+    threshold_floor: float = 0.3  # thresholds below this are noise on a few dozen positives
+    precision_weight: float = 0.5  # F-beta's beta for choosing thresholds: precision counts double
+
+
+@dataclass
+class TrainingSet:
+    """Examples with their precomputed rule vectors and (optional) embeddings, row-aligned."""
+
+    examples: list[Example]
+    rules: np.ndarray  # (n, RULE_FEATURES)
+    embeddings: np.ndarray | None  # (n, 384)
+
+    def subset(self, rows: Sequence[int]) -> TrainingSet:
+        index = np.asarray(rows, dtype=np.int64)
+        return TrainingSet(
+            [self.examples[i] for i in index],
+            self.rules[index],
+            None if self.embeddings is None else self.embeddings[index],
+        )
+
+    def targets(self) -> np.ndarray:
+        """(n, targets): 1/0 for each category and voice; -1 where a voice is unknown."""
+        y = np.zeros((len(self.examples), len(TARGETS)), dtype=np.int64)
+        for i, example in enumerate(self.examples):
+            y[i, : len(CATEGORIES)] = [c in example.labels for c in CATEGORIES]
+            y[i, len(CATEGORIES) :] = [example.kind == v if example.kind else -1 for v in VOICES]
+        return y
+
+
+def fit_model(data: TrainingSet, settings: Settings, *, use_embeddings: bool) -> ClaimModel:
+    vocabulary = Vocabulary.fit([e.text for e in data.examples], settings.min_df)
+    X = _design(data, vocabulary, settings, use_embeddings)
+    y = data.targets()
+    groups = [e.group for e in data.examples]
+    raw_oof = _out_of_fold_scores(data, settings, use_embeddings, groups)
+    coefs, intercepts, calibration = [], [], []
+    thresholds: dict[str, float] = {}
+    for j, target in enumerate(TARGETS):
+        known = y[:, j] >= 0
+        labels = y[known, j]
+        if labels.size == 0 or labels.min() == labels.max():  # nothing to learn: a constant answer
+            coefs.append(np.zeros(X.shape[1]))
+            intercepts.append(-10.0 if labels.size == 0 or labels.max() == 0 else 10.0)
+        else:
+            model = _logistic(settings).fit(X[known], labels)
+            coefs.append(model.coef_[0])
+            intercepts.append(model.intercept_[0])
+        a, b = _platt(raw_oof[known, j], y[known, j])
+        calibration.append((a, b))
+        if target in CATEGORIES:
+            probs = 1 / (1 + np.exp(-(a * raw_oof[:, j] + b)))
+            thresholds[target] = _best_threshold(probs, y[:, j], settings)
+    coef = np.vstack(coefs)
+    v = vocabulary.size
+    rules_end = v + data.rules.shape[1]
+    return ClaimModel(
+        vocabulary=vocabulary,
+        text_weights=coef[:, :v].astype(np.float32),
+        rule_weights=coef[:, v:rules_end].astype(np.float32),
+        embedding_weights=coef[:, rules_end:].astype(np.float32) if use_embeddings else None,
+        intercepts=np.asarray(intercepts),
+        calibration=np.asarray(calibration),
+        thresholds=thresholds,
+        scales={
+            "text": settings.text_scale,
+            "rules": settings.rule_scale,
+            "embedding": settings.embedding_scale,
+        },
+    )
+
+
+def _logistic(settings: Settings) -> LogisticRegression:
+    return LogisticRegression(
+        C=settings.C, class_weight="balanced", max_iter=3000, random_state=settings.seed
+    )
+
+
+def _design(
+    data: TrainingSet, vocabulary: Vocabulary, settings: Settings, use_embeddings: bool
+) -> csr_matrix:
+    rows, cols, vals = [], [], []
+    for i, example in enumerate(data.examples):
+        c, values = vocabulary.vector(example.text)
+        rows += [i] * len(c)
+        cols += c.tolist()
+        vals += values.tolist()
+    text = csr_matrix((vals, (rows, cols)), shape=(len(data.examples), vocabulary.size), dtype=np.float64)
+    blocks = [text * settings.text_scale, csr_matrix(data.rules * settings.rule_scale)]
+    if use_embeddings:
+        if data.embeddings is None:
+            raise ValueError("embeddings requested but not computed")
+        blocks.append(csr_matrix(data.embeddings * settings.embedding_scale))
+    return hstack(blocks).tocsr()
+
+
+def _out_of_fold_scores(
+    data: TrainingSet, settings: Settings, use_embeddings: bool, groups: list[str]
+) -> np.ndarray:
+    """Raw decision scores for every training passage from models that never saw its site."""
+    y = data.targets()
+    out = np.zeros(y.shape, dtype=np.float64)
+    splitter = GroupKFold(n_splits=settings.inner_folds, shuffle=True, random_state=settings.seed)
+    for train, test in splitter.split(np.zeros(len(groups)), groups=groups):
+        part = data.subset(train)
+        vocabulary = Vocabulary.fit([e.text for e in part.examples], settings.min_df)
+        X_train = _design(part, vocabulary, settings, use_embeddings)
+        X_test = _design(data.subset(test), vocabulary, settings, use_embeddings)
+        for j in range(len(TARGETS)):
+            known = y[train, j] >= 0
+            labels = y[train][known, j]
+            if labels.min() == labels.max():
+                out[test, j] = -10.0 if labels.max() == 0 else 10.0
+                continue
+            model = _logistic(settings).fit(X_train[known], labels)
+            out[test, j] = model.decision_function(X_test)
+    return out
+
+
+def _platt(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    if labels.size == 0 or labels.min() == labels.max():
+        return 1.0, 0.0
+    model = LogisticRegression(C=100.0, max_iter=1000).fit(scores.reshape(-1, 1), labels)
+    return float(model.coef_[0, 0]), float(model.intercept_[0])
+
+
+def _best_threshold(probs: np.ndarray, labels: np.ndarray, settings: Settings) -> float:
+    """The calibrated-probability cut that maximises F-beta (beta < 1 favours precision) out of fold."""
+    beta2 = settings.precision_weight**2
+    best, best_score = 0.5, -1.0
+    for threshold in np.arange(settings.threshold_floor, 0.91, 0.025):
+        predicted = probs >= threshold
+        tp = float((predicted & (labels == 1)).sum())
+        fp = float((predicted & (labels == 0)).sum())
+        fn = float((~predicted & (labels == 1)).sum())
+        score = (1 + beta2) * tp / max((1 + beta2) * tp + beta2 * fn + fp, 1e-9)
+        if score > best_score:
+            best, best_score = float(threshold), score
+    return round(best, 3)

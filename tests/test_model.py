@@ -1,0 +1,210 @@
+"""The learned stage: features, the model's saved state, windows, the page voice, training and its CLI.
+
+Training data here is written for the tests (templates in our own words), small enough to fit in seconds.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from claimcheck.checker import Checker
+from claimcheck.errors import ClaimcheckError
+from claimcheck.findings import Finding
+from claimcheck.nlp.claim_model import TARGETS, ClaimModel
+from claimcheck.nlp.features import RULE_FEATURES, Vocabulary, rule_vector, term_id, terms
+from claimcheck.voice import page_voice, relayed
+
+pytest.importorskip("sklearn")
+
+from claimcheck.training.data import read_examples, site_of
+from claimcheck.training.fit import Settings, TrainingSet, fit_model
+
+CLAIMS = [
+    "Our {cells} reverse {disease} in a single visit.",
+    "With one session of {cells} your {disease} is gone for good.",
+    "We have seen {disease} disappear after our {cells} protocol.",
+    "The {cells} we infuse rebuild the damage that {disease} leaves behind.",
+]
+WARNINGS = [
+    "Regulators warn that no clinic can show {cells} reverse {disease}.",
+    "Doctors say the promise that {cells} end {disease} has no evidence behind it.",
+    "Be wary of any website claiming {cells} heal {disease}.",
+    "A review found no trial in which {cells} cured {disease}.",
+]
+PLAIN = [
+    "Our office opens at nine and parking is free for {disease} visitors.",
+    "The waiting room has magazines about {cells} and coffee.",
+    "Call the front desk to change an appointment about {disease}.",
+    "Our staff speak English and Spanish and love {cells} trivia.",
+]
+CELLS = ["stem cells", "cell treatments", "regenerative cells", "young cells"]
+DISEASES = ["autism", "diabetes", "arthritis", "lupus", "heart failure"]
+
+
+def _rows() -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    n = 0
+    for templates, labels, kind in (
+        (CLAIMS, ["cure_all"], "marketing"),
+        (WARNINGS, [], "cautionary"),
+        (PLAIN, [], "marketing"),
+    ):
+        for i, template in enumerate(templates):
+            for j, disease in enumerate(DISEASES):
+                n += 1
+                text = template.format(cells=CELLS[(i + j) % len(CELLS)], disease=disease)
+                site = f"https://site{n % 9}.example/page{n}"
+                rows.append(
+                    {
+                        "id": f"t{n}",
+                        "lang": "en",
+                        "text": text,
+                        "labels": labels,
+                        "kind": kind,
+                        "source": site,
+                    }
+                )
+    return rows
+
+
+@pytest.fixture(scope="module")
+def data_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("train") / "passages.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in _rows()), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def small_model(data_file: Path) -> ClaimModel:
+    examples = read_examples([data_file])
+    rules_only = Checker(model=None)
+    vectors = np.stack(
+        [
+            rule_vector((f.category, f.context) for f in rules_only.check_text(e.text, "en").findings)
+            for e in examples
+        ]
+    )
+    return fit_model(TrainingSet(examples, vectors, None), Settings(inner_folds=3), use_embeddings=False)
+
+
+def test_terms_fold_case_and_accents_and_add_pairs_and_stems() -> None:
+    got = terms("Células MADRE curan")
+    assert "celulas" in got and "madre" in got and "celulas madre" in got and "~celul" in got
+
+
+def test_rule_vector_caps_counts_per_category_and_context() -> None:
+    vector = rule_vector(
+        [("cure_all", "asserted")] * 5 + [("risk_free", "negated"), ("nonsense", "asserted")]
+    )
+    assert vector.shape == (RULE_FEATURES,)
+    assert vector.max() == 2 and vector.sum() == 3
+
+
+def test_vocabulary_rows_are_unit_length_and_keep_no_words() -> None:
+    vocab = Vocabulary.fit(["stem cells cure", "stem cells help", "nothing here"], min_df=2)
+    cols, values = vocab.vector("Stem cells, stem cells!")
+    assert len(cols) and abs(float(np.linalg.norm(values)) - 1.0) < 1e-5
+    assert term_id("stem") in vocab.index and all(isinstance(k, int) for k in vocab.index)
+    assert vocab.vector("unknown words only")[0].size == 0
+
+
+def test_model_round_trips_through_disk(small_model: ClaimModel, tmp_path: Path) -> None:
+    small_model.to_disk(tmp_path / "m")
+    loaded = ClaimModel.from_disk(tmp_path / "m")
+    assert not (tmp_path / "m" / "vocabulary.json").exists()
+    from claimcheck.nlp.claim_model import PassageFeatures
+
+    passage = PassageFeatures("Our stem cells reverse autism.", np.zeros(RULE_FEATURES, np.float32))
+    assert np.allclose(small_model.probabilities([passage]), loaded.probabilities([passage]))
+    assert loaded.thresholds == small_model.thresholds
+
+
+def test_a_folder_that_is_not_a_model_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ClaimcheckError, match="not a claimcheck model folder"):
+        ClaimModel.from_disk(tmp_path)
+    with pytest.raises(ClaimcheckError, match="no trained model here"):
+        Checker(model=tmp_path)
+
+
+def test_training_is_deterministic(data_file: Path, small_model: ClaimModel) -> None:
+    examples = read_examples([data_file])
+    rules = np.zeros((len(examples), RULE_FEATURES), np.float32)
+    a = fit_model(TrainingSet(examples, rules, None), Settings(inner_folds=3), use_embeddings=False)
+    b = fit_model(TrainingSet(examples, rules, None), Settings(inner_folds=3), use_embeddings=False)
+    assert np.array_equal(a.text_weights, b.text_weights) and a.thresholds == b.thresholds
+
+
+def test_model_finds_a_claim_no_rule_catches(small_model: ClaimModel) -> None:
+    checker = Checker(model=None, models=(small_model, None))
+    report = checker.check_text("Thanks to our young cells protocol we have seen lupus disappear.", "en")
+    model_findings = [f for f in report.findings if f.detector == "model"]
+    assert model_findings and model_findings[0].category == "cure_all"
+    finding = model_findings[0]
+    assert finding.rule == "model.cure_all" and finding.message and finding.reference.startswith("https://")
+    assert 0.0 <= (finding.confidence or 0) <= 1.0 and finding.top_terms
+    assert report.text[finding.start : finding.end] == finding.text
+
+
+def test_warning_page_voice_turns_claims_into_attributed(small_model: ClaimModel) -> None:
+    checker = Checker(model=None, models=(small_model, None))
+    text = (
+        "Regulators warn that no clinic can show stem cells reverse autism. "
+        "Doctors say the promise that cell treatments end diabetes has no evidence behind it."
+    )
+    report = checker.check_text(text, "en")
+    assert report.page_voice in ("cautionary", "neutral", "regulator")
+    assert report.verdict == "clean"
+
+
+def test_confidence_floor_moves_findings_aside(small_model: ClaimModel) -> None:
+    text = "Our stem cells reverse autism in a single visit."
+    everything = Checker(model=None, models=(small_model, None)).check_text(text, "en")
+    assert everything.verdict == "flagged"
+    strict = Checker(model=None, models=(small_model, None), min_confidence=1.0).check_text(text, "en")
+    assert strict.verdict == "clean" and strict.dismissed
+
+
+def test_page_voice_is_the_length_weighted_mean() -> None:
+    voice = page_voice([(100, {"marketing": 0.9, "neutral": 0.1}), (300, {"marketing": 0.2, "neutral": 0.8})])
+    assert voice is not None and voice[0] == "neutral" and abs(voice[1] - 0.625) < 1e-9
+    assert page_voice([]) is None
+
+
+def test_relayed_findings_say_why() -> None:
+    finding = Finding("r", "cure_all", "high", 0, 4, "cure", "asserted", "m")
+    (out,) = relayed([finding], "neutral", 0.8)
+    assert out.context == "attributed" and out.cue == "page voice: neutral (0.80)"
+
+
+def test_site_of_groups_subdomains_and_two_part_suffixes() -> None:
+    assert site_of("https://es.clinic.com/a", "x") == "clinic.com"
+    assert site_of("https://www.clinica.com.mx/b", "x") == "clinica.com.mx"
+    assert site_of(None, "fallback") == "fallback"
+
+
+def test_train_and_eval_cv_from_the_command_line(cli, data_file: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "model"
+    result = cli("train", str(data_file), "--out", str(out), "--cv", "2", "--no-embeddings")
+    assert result.exit_code == 0, result.output
+    assert (out / "fast" / "model.json").is_file() and (out / "MODEL_CARD.md").is_file()
+    card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "grouped by site" in card and "| cure_all |" in card
+    again = cli("train", str(data_file), "--out", str(out), "--no-embeddings")
+    assert again.exit_code == 2 and "--force" in again.output
+    page = tmp_path / "page.txt"
+    page.write_text("With one session of stem cells your arthritis is gone for good.\n", encoding="utf-8")
+    checked = cli("check", str(page), "--model", str(out), "--format", "json")
+    assert checked.exit_code == 1, checked.output
+    assert "confidence" in json.loads(checked.output)["findings"][0]
+    cv = cli("eval", str(data_file), "--cv", "2", "--no-embeddings", "--format", "json")
+    assert cv.exit_code == 0, cv.output
+    figures = json.loads(cv.stdout)
+    assert figures["grouped_by"] == "site domain" and "fast" in figures["modes"]
+
+
+def test_targets_cover_categories_and_voices() -> None:
+    assert TARGETS[-4:] == ("marketing", "cautionary", "neutral", "regulator") and len(TARGETS) == 13
