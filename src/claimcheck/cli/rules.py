@@ -23,7 +23,7 @@ from claimcheck.render.terminal import safe
 def rules_list(rules: RulesOption = None) -> None:
     """List every rule with its category, severity and language."""
     with user_errors():
-        ruleset = Checker(rules or []).ruleset
+        ruleset = Checker(rules or [], model=None).ruleset
         table = Table(title=f"{len(ruleset.rules)} rules, {len(ruleset.context_rules)} context cues")
         for column in ("id", "category", "severity", "lang", "examples"):
             table.add_column(column)
@@ -46,7 +46,7 @@ def rules_show(
     import yaml
 
     with user_errors():
-        ruleset = Checker(rules or []).ruleset
+        ruleset = Checker(rules or [], model=None).ruleset
         item = ruleset.get(rule_id)
         if item is None:
             raise ClaimcheckError(f"no rule or cue with id {rule_id!r} (see `claimcheck rules list`)")
@@ -67,7 +67,7 @@ def rules_test(
     from claimcheck.ruletest import run_examples
 
     with user_errors():
-        checker = Checker(rules or [])
+        checker = Checker(rules or [], model=None)  # the rules as written, without the model
         results = run_examples(checker, only)
         if not results:
             raise ClaimcheckError(

@@ -31,6 +31,10 @@ def train_command(
     embeddings: Annotated[
         bool, typer.Option("--embeddings/--no-embeddings", help="Also train the default (embedding) model.")
     ] = True,
+    pages: Annotated[
+        list[Path] | None,
+        typer.Option("--pages", help="Labelled page excerpts, checked out of fold for page-level figures."),
+    ] = None,
     rules: RulesOption = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing model folder.")] = False,
 ) -> None:
@@ -44,7 +48,7 @@ def train_command(
     with user_errors():
         if (out / "fast").exists() and not force:
             raise ClaimcheckError(f"{out}: a model is already there (add --force to replace it)")
-        for path in data:
+        for path in [*data, *(pages or [])]:
             if not path.is_file():
                 raise ClaimcheckError(f"{path}: no such file")
         ruleset = load_rules(rules or [])
@@ -56,6 +60,7 @@ def train_command(
             settings=Settings(seed=seed),
             folds=folds,
             embeddings=embeddings,
+            pages=pages,
             command=command,
             log=lambda m: console.print(m, markup=False, highlight=False),
         )

@@ -12,6 +12,7 @@ Window scores and voices stay on the Doc (`doc._.windows`) for the page-level vo
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from claimcheck.nlp.claim_model import VOICES, ClaimModel, PassageFeatures
 from claimcheck.nlp.embeddings import Embedder
 from claimcheck.nlp.extensions import SPANS_KEY, _accessors
 from claimcheck.nlp.features import rule_vector
+from claimcheck.nlp.matcher import CHECKED_KEY
 from claimcheck.nlp.sentences import _boundaries
 from claimcheck.rules.model import CATEGORIES
 
@@ -88,17 +90,24 @@ class ClaimClassifier:
         if self.fast is None:
             return doc
         text = doc.user_data.get("claimcheck.text") or doc.text
-        spans = list(doc.spans.get(self.spans_key, []))
-        windows = list(passage_windows(doc))
-        features = [self._features(text, start, end, spans) for start, end in windows]
+        spans = sorted(doc.spans.get(self.spans_key, []), key=lambda s: s.start_char)
+        starts = [s.start_char for s in spans]
+        checked_to = doc.user_data.get(CHECKED_KEY, (0, len(text)))[
+            1
+        ]  # past the hit budget nothing is judged
+        windows = [(s, e) for s, e in passage_windows(doc) if s < checked_to]
+        inside = [spans[bisect_left(starts, s) : bisect_left(starts, e)] for s, e in windows]
+        features = [
+            self._features(text, s, e, spans_in) for (s, e), spans_in in zip(windows, inside, strict=True)
+        ]
         probs = self._probabilities(features)
         doc._.windows = [Window(s, e, p) for (s, e), p in zip(windows, probs, strict=True)]
-        self._judge(doc, spans, features)
+        self._judge(doc, spans, inside, features)
         return doc
 
     def _features(self, text: str, start: int, end: int, spans: list[Span]) -> PassageFeatures:
-        hits = [(s.label_, s._.context) for s in spans if s.start_char < end and s.end_char > start]
-        return PassageFeatures(text[start:end], rule_vector(hits))
+        """The window's text and the rule hits inside it (`spans`: those starting in the window)."""
+        return PassageFeatures(text[start:end], rule_vector((s.label_, s._.context) for s in spans))
 
     def _probabilities(self, features: list[PassageFeatures]) -> np.ndarray:
         assert self.fast is not None
@@ -119,31 +128,39 @@ class ClaimClassifier:
         assert self.fast is not None
         return self.full if self.full is not None and passage.embedding is not None else self.fast
 
-    def _judge(self, doc: Doc, spans: list[Span], features: list[PassageFeatures]) -> None:
+    def _judge(
+        self, doc: Doc, spans: list[Span], inside: list[list[Span]], features: list[PassageFeatures]
+    ) -> None:
         kept: list[Span] = []
         windows: list[Window] = doc._.windows
-        for window, passage in zip(windows, features, strict=True):
+        for window, window_spans, passage in zip(windows, inside, features, strict=True):
             model = self._model_for(passage)
-            inside = [s for s in spans if window.start <= s.start_char < window.end]
             for j, category in enumerate(CATEGORIES):
                 p = float(window.probabilities[j])
                 confirmed = p >= model.thresholds[category]
-                rule_spans = [s for s in inside if s.label_ == category]
+                rule_spans = [s for s in window_spans if s.label_ == category]
                 for span in rule_spans:
                     span._.confidence = p
                     if span._.context == "asserted" and not confirmed:
                         span._.dismissed = True
                 if confirmed and not any(s._.context == "asserted" for s in rule_spans):
-                    made = self._model_span(doc, window, category, p, model.explain(passage, category))
+                    why = model.explain(passage, category)
+                    made = self._model_span(doc, window, category, p, why, window_spans)
                     if made is not None:
                         kept.append(made)
         seen = {(s.start, s.end, s.label_) for s in spans}
         doc.spans[self.spans_key] = spans + [s for s in kept if (s.start, s.end, s.label_) not in seen]
 
     def _model_span(
-        self, doc: Doc, window: Window, category: str, p: float, why: tuple[str, ...]
+        self,
+        doc: Doc,
+        window: Window,
+        category: str,
+        p: float,
+        why: tuple[str, ...],
+        window_spans: list[Span],
     ) -> Span | None:
-        start, end = self._carrier(doc, window, category)
+        start, end = self._carrier(doc, window, category, window_spans)
         span = doc.char_span(start, end, label=category, alignment_mode="expand")
         if span is None or not len(span):
             return None
@@ -153,17 +170,24 @@ class ClaimClassifier:
         span._.top_terms = why
         return span
 
-    def _carrier(self, doc: Doc, window: Window, category: str) -> tuple[int, int]:
+    def _carrier(self, doc: Doc, window: Window, category: str, window_spans: list[Span]) -> tuple[int, int]:
         """The sentence of the window that carries the category best (by the cheap model alone)."""
         assert self.fast is not None
-        text = doc.user_data.get("claimcheck.text") or doc.text
-        sentences = [(s, e) for s, e in sentence_bounds(doc) if window.start <= s < window.end and e > s]
+        text, bounds = _boundaries(doc)
+        first = bisect_right(bounds, window.start) - 1
+        sentences = []
+        for k in range(max(first, 0), len(bounds) - 1):
+            if bounds[k] >= window.end:
+                break
+            sentences.append((max(bounds[k], window.start), min(bounds[k + 1], window.end)))
         if len(sentences) <= 1:
             return _trimmed(text, window.start, window.end)
         j = CATEGORIES.index(category)
-        spans = list(doc.spans.get(self.spans_key, []))
-        scored = self.fast.scores([self._features(text, s, e, spans) for s, e in sentences])[:, j]
-        s, e = sentences[int(np.argmax(scored))]
+        passages = [
+            self._features(text, s, e, [sp for sp in window_spans if s <= sp.start_char < e])
+            for s, e in sentences
+        ]
+        s, e = sentences[int(np.argmax(self.fast.scores(passages)[:, j]))]
         return _trimmed(text, s, e)
 
 

@@ -79,6 +79,13 @@ def render_cv(result: Any, console: Console) -> None:
                 f"{e.false_alarm_rate:.1%}",
             )
         console.print(langs)
+        if r.pages:
+            pm = r.pages["micro"]
+            console.print(
+                f"{mode} mode on {r.pages['pages']} whole pages (out of fold): precision {pm['precision']:.3f}, "
+                f"recall {pm['recall']:.3f}, F1 {pm['f1']:.3f}; warning, news and regulator pages flagged: "
+                f"{r.pages['warning_news_regulator_pages_flagged']} of {r.pages['warning_news_regulator_pages']}"
+            )
     first = next(iter(result.modes))
     calibration = result.modes[first].calibration
     if calibration:

@@ -55,6 +55,15 @@ def write_card(path: Path, card: dict[str, Any], result: CVResult) -> None:
             f"| {mode} | {m.precision:.3f} | {m.recall:.3f} | {m.f1:.3f} ({r.interval[0]:.3f}-{r.interval[1]:.3f})"
             f" | {r.overall.false_alarm_rate:.1%} | {by.get('en', 0):.3f} | {by.get('es', 0):.3f} |"
         )
+    for mode, r in result.modes.items():
+        if r.pages:
+            pm = r.pages["micro"]
+            lines.append(
+                f"\n{mode} mode on {r.pages['pages']} whole page excerpts, each checked by the fold model that never"
+                f" saw its site: precision {pm['precision']:.3f}, recall {pm['recall']:.3f}, F1 {pm['f1']:.3f};"
+                f" warning, news and regulator pages flagged: {r.pages['warning_news_regulator_pages_flagged']}"
+                f" of {r.pages['warning_news_regulator_pages']}."
+            )
     lines += [
         "",
         f"Per category ({first} mode):",

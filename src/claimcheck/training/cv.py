@@ -33,6 +33,7 @@ class ModeResult:
     by_lang: dict[str, EvalResult]
     interval: tuple[float, float]  # bootstrap 95% interval on micro-F1
     calibration: list[dict[str, float]]  # reliability bins of asserted findings' confidence
+    pages: dict[str, Any] = field(default_factory=dict)  # page-level figures, when pages were given
 
     def as_dict(self) -> dict[str, Any]:
         overall = self.overall.as_dict()
@@ -45,6 +46,7 @@ class ModeResult:
                 for k, v in self.by_lang.items()
             },
             "calibration": self.calibration,
+            "pages": self.pages,
         }
 
 
@@ -75,14 +77,20 @@ def cross_validate(
     folds: int = 5,
     seed: int = 0,
     embedder: Embedder | None = None,
+    pages: list[Example] | None = None,
     log: Callable[[str], None] = lambda _m: None,
 ) -> CVResult:
+    """`pages` (whole page excerpts) are each checked by the fold model that did not see their site."""
     groups = [e.group for e in data.examples]
+    pages = pages or []
+    page_reports: dict[str, list[Report | None]] = {m: [None] * len(pages) for m in MODES}
     use_embeddings = data.embeddings is not None
     modes = MODES if use_embeddings else ("fast",)
     reports: dict[str, list[Report | None]] = {m: [None] * len(groups) for m in modes}
     splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for number, (train, test) in enumerate(splitter.split(np.zeros(len(groups)), groups=groups), start=1):
+    splits = list(splitter.split(np.zeros(len(groups)), groups=groups))
+    page_fold = _page_folds(pages, [{groups[i] for i in test} for _train, test in splits])
+    for number, (train, test) in enumerate(splits, start=1):
         log(f"fold {number}/{folds}: training on {len(train)} passages, checking {len(test)}")
         part = data.subset(train)
         fast = fit_model(part, settings, use_embeddings=False)
@@ -94,11 +102,48 @@ def cross_validate(
             for i in test:
                 example = data.examples[i]
                 reports[mode][i] = checker.check_text(example.text, example.lang, id=example.id)
+            for k, page in enumerate(pages):
+                if page_fold[k] == number - 1:
+                    page_reports[mode][k] = checker.check_text(page.text, page.lang, id=page.id)
     result = CVResult(folds, seed, len(groups), len(set(groups)))
     for mode in modes:
         done = [r for r in reports[mode] if r is not None]
         result.modes[mode] = _summarise(data.examples, done, seed)
+        if pages:
+            result.modes[mode].pages = _page_figures(pages, [r for r in page_reports[mode] if r is not None])
     return result
+
+
+def _page_folds(pages: list[Example], fold_sites: list[set[str]]) -> list[int]:
+    """The fold whose model never saw the page's site; a site no passage came from goes to any fold."""
+    out = []
+    for k, page in enumerate(pages):
+        home = next((f for f, sites in enumerate(fold_sites) if page.group in sites), None)
+        out.append(home if home is not None else k % len(fold_sites))
+    return out
+
+
+def _page_figures(pages: list[Example], reports: list[Report]) -> dict[str, Any]:
+    tp = fp = fn = 0
+    relayers = relayers_flagged = 0
+    for page, report in zip(pages, reports, strict=True):
+        got = set(report.categories)
+        tp, fp, fn = tp + len(got & page.labels), fp + len(got - page.labels), fn + len(page.labels - got)
+        if page.kind is not None and page.kind != "marketing":
+            relayers += 1
+            relayers_flagged += bool(got)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return {
+        "pages": len(pages),
+        "micro": {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(2 * tp / max(2 * tp + fp + fn, 1), 4),
+        },
+        "warning_news_regulator_pages": relayers,
+        "warning_news_regulator_pages_flagged": relayers_flagged,
+    }
 
 
 def _passage(example: Example, line: int) -> Passage:

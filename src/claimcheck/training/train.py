@@ -51,6 +51,7 @@ def train(
     settings: Settings,
     folds: int,
     embeddings: bool = True,
+    pages: list[Path] | None = None,
     command: str = "",
     log: Callable[[str], None] = lambda _m: None,
 ) -> CVResult:
@@ -63,7 +64,7 @@ def train(
     )
     log("fitting the shipped models on all passages")
     fast, full = fit_shipped(data, settings)
-    card = _card(paths, data, result, settings, command, time.perf_counter() - started)
+    card = _card(paths, data, result, settings, command, time.perf_counter() - started, pages)
     for name, model in (("fast", fast), ("full", full)):
         if model is None:
             continue
@@ -75,7 +76,13 @@ def train(
 
 
 def _card(
-    paths: list[Path], data: TrainingSet, result: CVResult, settings: Settings, command: str, seconds: float
+    paths: list[Path],
+    data: TrainingSet,
+    result: CVResult,
+    settings: Settings,
+    command: str,
+    seconds: float,
+    pages: list[Path] | None,
 ) -> dict[str, Any]:
     labelled = sum(bool(e.labels) for e in data.examples)
     return {
@@ -88,12 +95,14 @@ def _card(
         "sites": result.sites,
         "settings": asdict(settings),
         "embeddings": data.embeddings is not None,
+        "pages": [str(p) for p in pages or []],
         "training_seconds": round(seconds, 1),
         "cv": {
             mode: {
                 "micro": r.overall.micro.as_dict(),
                 "micro_f1_95ci": [round(x, 3) for x in r.interval],
                 "false_alarm_rate": round(r.overall.false_alarm_rate, 4),
+                "pages": r.pages,
             }
             for mode, r in result.modes.items()
         },
