@@ -49,10 +49,15 @@ class CheckerSpec:
     rules: tuple[str, ...] = ()
     lang: str | None = None
     max_chars: int | None = None
+    model: str | None = "shipped"  # a model folder, "shipped", or None for the rules alone
+    fast: bool = False
+    min_confidence: float = 0.0
 
     def build(self) -> Checker:
         kwargs: dict[str, Any] = {"max_chars": self.max_chars} if self.max_chars else {}
-        return Checker(list(self.rules), **kwargs)
+        return Checker(
+            list(self.rules), model=self.model, fast=self.fast, min_confidence=self.min_confidence, **kwargs
+        )
 
 
 _WORKER: tuple[CheckerSpec, Checker] | None = None

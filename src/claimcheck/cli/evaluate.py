@@ -110,12 +110,12 @@ def _cross_validate(
             raise ClaimcheckError(
                 f"--cv trains models: pip install 'claimcheck[train]' ({exc.name} is missing)"
             ) from None
-        from claimcheck.nlp.embeddings import Embedder
+        from claimcheck.nlp.embeddings import Embedder, training_cache
         from claimcheck.render.evaltable import render_cv
         from claimcheck.rules import load_rules
 
         ruleset = load_rules(rules or [])
-        embedder = Embedder(threads=1) if embeddings else None
+        embedder = Embedder(threads=1, store=training_cache()) if embeddings else None
         data = build_training_set(files, ruleset, embeddings=embeddings, embedder=embedder)
         result = cross_validate(
             data,

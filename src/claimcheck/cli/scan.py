@@ -20,7 +20,11 @@ from claimcheck.cli.common import (
     EXIT_FLAGGED,
     FailOn,
     FailOnOption,
+    FastOption,
     LangOption,
+    MinConfidenceOption,
+    ModelOption,
+    NoModelOption,
     RulesOption,
     exit_code,
     open_sink,
@@ -85,6 +89,10 @@ def scan(
     ] = None,
     fail_on: FailOnOption = FailOn.low,
     rules: RulesOption = None,
+    model: ModelOption = None,
+    no_model: NoModelOption = False,
+    fast: FastOption = False,
+    min_confidence: MinConfidenceOption = 0.0,
     lang: LangOption = None,
     progress: Annotated[
         bool | None, typer.Option("--progress/--no-progress", help="Live progress on stderr.")
@@ -111,7 +119,15 @@ def scan(
         if not 0 <= doc_timeout < math.inf:
             raise ClaimcheckError(f"--doc-timeout {doc_timeout}: give seconds above zero, or 0 for no limit")
         check_inputs_exist(all_inputs)
-        spec = CheckerSpec(rules=tuple(str(r) for r in rules or []), lang=lang)
+        if no_model and model is not None:
+            raise ClaimcheckError("--model and --no-model contradict each other")
+        spec = CheckerSpec(
+            rules=tuple(str(r) for r in rules or []),
+            lang=lang,
+            model=None if no_model else (str(model.resolve()) if model else "shipped"),
+            fast=fast,
+            min_confidence=min_confidence,
+        )
         ruleset = spec.build().ruleset  # validates the packs before any document is read
         store = Store(db) if db else None
         console = stderr_console()

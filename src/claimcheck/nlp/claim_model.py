@@ -24,6 +24,7 @@ from claimcheck.rules.model import CATEGORIES
 VOICES = ("marketing", "cautionary", "neutral", "regulator")
 TARGETS = (*CATEGORIES, *VOICES)
 FORMAT_VERSION = 1
+CONFIRM_PREFIX = "confirm:"  # thresholds["confirm:cure_all"]: the bar for a rule's asserted hit
 EMBEDDING_DIM = 384
 
 
@@ -44,11 +45,16 @@ class ClaimModel:
     embedding_weights: np.ndarray | None  # (targets, EMBEDDING_DIM), or None for a model without embeddings
     intercepts: np.ndarray  # (targets,)
     calibration: np.ndarray  # (targets, 2): p = sigmoid(a * score + b)
-    thresholds: dict[str, float]  # per category, on calibrated probabilities
+    thresholds: dict[str, float]  # per category (adding a claim) and "confirm:<category>" (a rule's hit)
     scales: dict[str, float] = field(default_factory=lambda: {"text": 1.0, "rules": 1.0, "embedding": 1.0})
     card: dict[str, Any] = field(
         default_factory=dict
     )  # data, CV figures, date, command (written by training)
+
+    def threshold(self, category: str, *, rule_hit: bool) -> float:
+        if rule_hit:
+            return self.thresholds.get(CONFIRM_PREFIX + category, self.thresholds[category])
+        return self.thresholds[category]
 
     @property
     def uses_embeddings(self) -> bool:

@@ -137,13 +137,14 @@ class ClaimClassifier:
             model = self._model_for(passage)
             for j, category in enumerate(CATEGORIES):
                 p = float(window.probabilities[j])
-                confirmed = p >= model.thresholds[category]
                 rule_spans = [s for s in window_spans if s.label_ == category]
+                ruled = any(s._.context == "asserted" for s in rule_spans)
+                confirmed = p >= model.threshold(category, rule_hit=ruled)
                 for span in rule_spans:
                     span._.confidence = p
                     if span._.context == "asserted" and not confirmed:
                         span._.dismissed = True
-                if confirmed and not any(s._.context == "asserted" for s in rule_spans):
+                if confirmed and not ruled:
                     why = model.explain(passage, category)
                     made = self._model_span(doc, window, category, p, why, window_spans)
                     if made is not None:

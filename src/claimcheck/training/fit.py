@@ -14,8 +14,8 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from claimcheck.nlp.claim_model import TARGETS, VOICES, ClaimModel
-from claimcheck.nlp.features import Vocabulary
+from claimcheck.nlp.claim_model import CONFIRM_PREFIX, TARGETS, VOICES, ClaimModel
+from claimcheck.nlp.features import CONTEXTS, Vocabulary
 from claimcheck.rules.model import CATEGORIES
 from claimcheck.training.data import Example
 
@@ -82,7 +82,10 @@ def fit_model(data: TrainingSet, settings: Settings, *, use_embeddings: bool) ->
         calibration.append((a, b))
         if target in CATEGORIES:
             probs = 1 / (1 + np.exp(-(a * raw_oof[:, j] + b)))
-            thresholds[target] = _best_threshold(probs, y[:, j], settings)
+            # Two bars: confirming a rule's asserted hit, and adding a claim no rule saw, judged apart.
+            ruled = data.rules[:, j * len(CONTEXTS) + CONTEXTS.index("asserted")] > 0
+            thresholds[target] = _best_threshold(probs[~ruled], y[~ruled, j], settings)
+            thresholds[CONFIRM_PREFIX + target] = _best_threshold(probs[ruled], y[ruled, j], settings)
     coef = np.vstack(coefs)
     v = vocabulary.size
     rules_end = v + data.rules.shape[1]
@@ -159,6 +162,8 @@ def _platt(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
 def _best_threshold(probs: np.ndarray, labels: np.ndarray, settings: Settings) -> float:
     """The calibrated-probability cut that maximises F-beta (beta < 1 favours precision) out of fold."""
     beta2 = settings.precision_weight**2
+    if labels.sum() < 3:  # too few positives to choose from: a cautious fixed bar
+        return 0.5
     best, best_score = 0.5, -1.0
     for threshold in np.arange(settings.threshold_floor, 0.91, 0.025):
         predicted = probs >= threshold

@@ -14,7 +14,7 @@ import numpy as np
 
 from claimcheck import __version__
 from claimcheck.checker import Checker
-from claimcheck.nlp.embeddings import Embedder
+from claimcheck.nlp.embeddings import Embedder, training_cache
 from claimcheck.nlp.features import rule_vector
 from claimcheck.rules import RuleSet
 from claimcheck.training.card import write_card
@@ -40,6 +40,7 @@ def build_training_set(
         assert embedder is not None
         texts = [e.text.strip() for e in examples]
         vectors = embedder.embed(texts)
+        embedder.save()
     return TrainingSet(examples, rules, vectors)
 
 
@@ -56,11 +57,20 @@ def train(
     log: Callable[[str], None] = lambda _m: None,
 ) -> CVResult:
     started = time.perf_counter()
-    embedder = Embedder(threads=1) if embeddings else None  # one thread: the same vectors on every machine
+    # One thread: the same vectors on every machine. The store keeps them between runs.
+    embedder = Embedder(threads=1, store=training_cache()) if embeddings else None
     log(f"reading {len(paths)} file(s) and computing features")
     data = build_training_set(paths, ruleset, embeddings=embeddings, embedder=embedder)
+    page_examples = read_examples(pages) if pages else None
     result = cross_validate(
-        data, ruleset, settings, folds=folds, seed=settings.seed, embedder=embedder, log=log
+        data,
+        ruleset,
+        settings,
+        folds=folds,
+        seed=settings.seed,
+        embedder=embedder,
+        pages=page_examples,
+        log=log,
     )
     log("fitting the shipped models on all passages")
     fast, full = fit_shipped(data, settings)
