@@ -167,7 +167,9 @@ class ClaimClassifier:
             return None
         span._.rule = MODEL_RULE_PREFIX + category
         span._.detector = "model"
-        if doc._.voice == "comment":  # readers are not the clinic (as the context component rules for rule hits)
+        if (
+            doc._.voice == "comment"
+        ):  # readers are not the clinic (as the context component rules for rule hits)
             span._.context, span._.cue = "attributed", "reader comment"
         span._.confidence = p
         span._.top_terms = why
