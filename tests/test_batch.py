@@ -88,7 +88,7 @@ def reports_of(stdout: str) -> list[dict]:
 
 def test_mixed_batch_into_a_store(cli, mixed_batch: list[str], tmp_path: Path) -> None:
     db = tmp_path / "scan.sqlite"
-    result = cli("scan", *mixed_batch, "--db", str(db), "--jobs", "1")
+    result = cli("scan", "--no-model", *mixed_batch, "--db", str(db), "--jobs", "1")
     reports = reports_of(result.stdout)
     assert result.exit_code == 1
     assert (
@@ -109,7 +109,7 @@ def test_mixed_batch_into_a_store(cli, mixed_batch: list[str], tmp_path: Path) -
             ).fetchone()[0]
             == 0
         )
-    again = cli("scan", *mixed_batch, "--db", str(db), "--jobs", "2")
+    again = cli("scan", "--no-model", *mixed_batch, "--db", str(db), "--jobs", "2")
     assert again.exit_code == 1  # the stored verdicts still count
     assert reports_of(again.stdout) == reports  # re-emitted from the store, in order, nothing re-checked
     with sqlite3.connect(db) as con:
@@ -118,14 +118,17 @@ def test_mixed_batch_into_a_store(cli, mixed_batch: list[str], tmp_path: Path) -
 
 
 def test_parallel_results_equal_serial(cli, mixed_batch: list[str]) -> None:
-    serial = reports_of(cli("scan", *mixed_batch, "--jobs", "1").stdout)
-    parallel = reports_of(cli("scan", *mixed_batch, "--jobs", "2").stdout)
+    serial = reports_of(cli("scan", "--no-model", *mixed_batch, "--jobs", "1").stdout)
+    parallel = reports_of(cli("scan", "--no-model", *mixed_batch, "--jobs", "2").stdout)
     assert serial == parallel
 
 
 def test_csv_output(cli, mixed_batch: list[str], tmp_path: Path) -> None:
     out = tmp_path / "findings.csv"
-    assert cli("scan", *mixed_batch, "--format", "csv", "--out", str(out), "--jobs", "1").exit_code == 1
+    assert (
+        cli("scan", "--no-model", *mixed_batch, "--format", "csv", "--out", str(out), "--jobs", "1").exit_code
+        == 1
+    )
     header, *rows = out.read_text(encoding="utf-8").splitlines()
     assert header.startswith("id,url,source,verdict,category,severity,context")
     assert any(",risk_free,high,asserted," in row for row in rows)
@@ -133,7 +136,7 @@ def test_csv_output(cli, mixed_batch: list[str], tmp_path: Path) -> None:
 
 def test_report_from_store(cli, mixed_batch: list[str], tmp_path: Path) -> None:
     db = tmp_path / "scan.sqlite"
-    cli("scan", *mixed_batch, "--db", str(db), "--jobs", "1")
+    cli("scan", "--no-model", *mixed_batch, "--db", str(db), "--jobs", "1")
     by_domain = cli("report", str(db), "--by", "domain")
     assert by_domain.exit_code == 0 and "clinic0.example" in by_domain.stdout
     assert "risk_free" in cli("report", str(db), "--by", "rule").stdout
@@ -142,7 +145,7 @@ def test_report_from_store(cli, mixed_batch: list[str], tmp_path: Path) -> None:
 
 
 def test_glob_filters_folder_files(cli, mixed_batch: list[str]) -> None:
-    reports = reports_of(cli("scan", mixed_batch[2], "--glob", "*.txt", "--jobs", "1").stdout)
+    reports = reports_of(cli("scan", "--no-model", mixed_batch[2], "--glob", "*.txt", "--jobs", "1").stdout)
     assert sorted(r["source"].rsplit("/", 1)[-1] for r in reports) == ["a.txt", "c.txt", "d.txt"]
 
 
@@ -154,7 +157,18 @@ def test_killed_scan_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
         for i in range(count):
             handle.write(json.dumps({"id": f"d{i}", "text": f"{texts[i % 3]} Page {i}. " * 8}) + "\n")
     db, out = tmp_path / "scan.sqlite", tmp_path / "out.jsonl"
-    command = [sys.executable, "-m", "claimcheck", "scan", str(lines), "--db", str(db), "--jobs", "2"]
+    command = [
+        sys.executable,
+        "-m",
+        "claimcheck",
+        "scan",
+        "--no-model",
+        str(lines),
+        "--db",
+        str(db),
+        "--jobs",
+        "2",
+    ]
     command += ["--no-progress", "--out", str(out)]
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
@@ -183,15 +197,15 @@ def test_killed_scan_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
 
 def test_dask_local_cluster_gives_the_same_reports(cli, mixed_batch: list[str]) -> None:
     pytest.importorskip("distributed")
-    local = reports_of(cli("scan", *mixed_batch, "--jobs", "1").stdout)
-    on_dask = cli("scan", *mixed_batch, "--dask", "local")
+    local = reports_of(cli("scan", "--no-model", *mixed_batch, "--jobs", "1").stdout)
+    on_dask = cli("scan", "--no-model", *mixed_batch, "--dask", "local")
     assert on_dask.exit_code == 1
     assert reports_of(on_dask.stdout) == local
 
 
 def test_unreachable_dask_scheduler_is_one_line(cli, mixed_batch: list[str]) -> None:
     pytest.importorskip("distributed")
-    result = cli("scan", mixed_batch[2], "--dask", "tcp://127.0.0.1:1")
+    result = cli("scan", "--no-model", mixed_batch[2], "--dask", "tcp://127.0.0.1:1")
     assert result.exit_code == 2 and "cannot reach" in result.stderr
 
 
@@ -211,7 +225,7 @@ def _hostile_store(cli, tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     db = tmp_path / "h.sqlite"
-    cli("scan", str(lines), "--db", str(db), "--jobs", "1")
+    cli("scan", "--no-model", str(lines), "--db", str(db), "--jobs", "1")
     return db
 
 
@@ -255,7 +269,7 @@ def test_truncated_gzip_and_huge_pages_do_not_stop_a_batch(cli, tmp_path: Path) 
     broken.write_bytes(gzip.compress(rows)[:-30])  # the member's tail is missing
     huge = tmp_path / "huge.txt"
     huge.write_text(CLEAN + " " + ("filler words " * 120_000) + CLAIM, encoding="utf-8")
-    reports = reports_of(cli("scan", str(broken), str(huge), "--jobs", "1").stdout)
+    reports = reports_of(cli("scan", "--no-model", str(broken), str(huge), "--jobs", "1").stdout)
     cut = [r for r in reports if r["source"].startswith(str(broken))]
     assert cut[-1]["verdict"] == "skipped" and "unreadable" in cut[-1]["error"]
     assert all(r["verdict"] == "flagged" for r in cut[:-1])
@@ -275,6 +289,7 @@ def test_interrupted_scan_says_how_to_resume(tmp_path: Path, jobs: str) -> None:
         "-m",
         "claimcheck",
         "scan",
+        "--no-model",
         str(lines),
         "--db",
         str(db),
@@ -309,7 +324,7 @@ def test_corrupt_gzip_and_surrogates_become_skips_or_text(cli, tmp_path: Path) -
     odd.write_text(
         '{"id": null, "text": "Our stem cell pills \\ud800 have no side effects."}\n', encoding="utf-8"
     )
-    result = cli("scan", str(broken), str(odd), "--jobs", "1")
+    result = cli("scan", "--no-model", str(broken), str(odd), "--jobs", "1")
     reports = reports_of(result.stdout)
     assert result.exit_code in (0, 1) and "Traceback" not in result.stderr
     assert any(r["verdict"] == "skipped" and "unreadable" in r["error"] for r in reports)
@@ -341,7 +356,10 @@ def test_foreign_sqlite_files_are_refused_and_left_alone(cli, tmp_path: Path) ->
     with sqlite3.connect(foreign) as con:
         con.execute("CREATE TABLE moz_places (id INTEGER)")
     before = foreign.read_bytes()
-    for args in (["report", str(foreign)], ["scan", str(tmp_path), "--db", str(foreign), "--glob", "*.txt"]):
+    for args in (
+        ["report", str(foreign)],
+        ["scan", "--no-model", str(tmp_path), "--db", str(foreign), "--glob", "*.txt"],
+    ):
         result = cli(*args)
         assert result.exit_code == 2 and "not a claimcheck store" in result.stderr
     assert foreign.read_bytes() == before

@@ -35,7 +35,9 @@ def page(tmp_path: Path):
 
 
 def test_flagged_page_exits_1_and_shows_findings(cli, page) -> None:
-    result = cli("check", page(CLAIM_PAGE))
+    result = cli(
+        "check", page(CLAIM_PAGE), "--no-model"
+    )  # the rules' verdict; the model: tests/test_model.py
     assert result.exit_code == 1
     assert "FLAGGED" in result.stdout and "risk_free" in result.stdout and "oral_product" in result.stdout
 
@@ -178,7 +180,7 @@ def test_scan_jsonl_in_input_order_with_skips(cli, tmp_path: Path) -> None:
         + "\n",
         encoding="utf-8",
     )
-    result = cli("scan", str(folder), str(lines))
+    result = cli("scan", "--no-model", str(folder), str(lines))
     reports = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["id"].rsplit("/", 1)[-1] for r in reports] == [
         "a.txt",
@@ -195,7 +197,7 @@ def test_scan_jsonl_in_input_order_with_skips(cli, tmp_path: Path) -> None:
 
 
 def test_scan_missing_input_is_usage_error(cli, tmp_path: Path) -> None:
-    assert "no such file" in one_error_line(cli("scan", str(tmp_path / "nope")))
+    assert "no such file" in one_error_line(cli("scan", "--no-model", str(tmp_path / "nope")))
 
 
 def test_rules_commands(cli) -> None:

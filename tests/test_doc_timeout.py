@@ -63,7 +63,7 @@ def test_a_slow_document_is_skipped_and_the_run_goes_on(cli, monkeypatch, pages,
     _patch(monkeypatch, _sleep_if_slow)
     db = tmp_path / "scan.sqlite"
     started = time.monotonic()
-    result = cli("scan", str(pages), "--jobs", jobs, "--doc-timeout", "1", "--db", str(db))
+    result = cli("scan", "--no-model", str(pages), "--jobs", jobs, "--doc-timeout", "1", "--db", str(db))
     assert time.monotonic() - started < 60, "the slow document's worker should have been killed"
     reports = _reports(result.stdout)
     assert result.exit_code == 1, result.stderr  # the flagged pages still count
@@ -85,7 +85,7 @@ def test_a_slow_document_is_skipped_and_the_run_goes_on(cli, monkeypatch, pages,
         ]
 
     _patch(monkeypatch, _refuse_all)  # a resumed run takes every report from the store, the slow one too
-    again = cli("scan", str(pages), "--jobs", jobs, "--doc-timeout", "1", "--db", str(db))
+    again = cli("scan", "--no-model", str(pages), "--jobs", jobs, "--doc-timeout", "1", "--db", str(db))
     assert again.exit_code == 1 and _reports(again.stdout) == reports
     with sqlite3.connect(db) as con:
         assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == COUNT
@@ -139,7 +139,7 @@ def test_documents_finished_before_the_slow_one_are_kept(monkeypatch, tmp_path) 
 
 
 def test_too_many_jobs_is_one_line(cli, pages) -> None:
-    result = cli("scan", str(pages), "--jobs", "100000")
+    result = cli("scan", "--no-model", str(pages), "--jobs", "100000")
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "--jobs 100000: at most" in result.stderr
     assert result.stdout == ""
@@ -147,7 +147,7 @@ def test_too_many_jobs_is_one_line(cli, pages) -> None:
 
 @pytest.mark.parametrize("value", ["-1", "nan", "inf"])
 def test_a_bad_doc_timeout_is_one_line(cli, pages, value) -> None:
-    result = cli("scan", str(pages), "--doc-timeout", value)
+    result = cli("scan", "--no-model", str(pages), "--doc-timeout", value)
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
 
 

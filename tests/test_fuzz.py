@@ -46,9 +46,9 @@ def fuzz(share: float) -> settings:
 
 
 @pytest.fixture(scope="module")
-def warm(checker: Checker) -> Checker:
-    """The session's Checker (tests/conftest.py), its pipelines built once before the first example."""
-    return checker.warm()
+def warm() -> Checker:
+    """Rules, context and the shipped model (fast mode: no embeddings), pipelines built before the first example."""
+    return Checker(fast=True).warm()
 
 
 # --- the contract validator -------------------------------------------------------------------------------

@@ -185,7 +185,7 @@ def test_pdf_files_from_the_command_line(cli, tmp_path: Path) -> None:
     assert all(f["start"] >= text.index("Our stem cell") for f in report["findings"])
     locked = cli("check", str(tmp_path / "locked.pdf"))
     assert locked.exit_code == 2 and "encrypted PDF" in locked.output and "Traceback" not in locked.output
-    scan = cli("scan", str(tmp_path), "--format", "jsonl", "--jobs", "1", "--no-progress")
+    scan = cli("scan", "--no-model", str(tmp_path), "--format", "jsonl", "--jobs", "1", "--no-progress")
     reports = {Path(r["source"]).name: r for r in map(json.loads, scan.stdout.splitlines())}
     assert reports["brochure.pdf"]["verdict"] == "flagged"
     assert reports["locked.pdf"]["verdict"] == "skipped" and "encrypted" in reports["locked.pdf"]["error"]

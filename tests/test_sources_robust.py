@@ -245,7 +245,7 @@ def test_every_folder_entry_gets_exactly_one_report(odd_folder: tuple[Path, int]
 
 def test_scan_reports_every_entry_once(cli, odd_folder: tuple[Path, int]) -> None:
     folder, entries = odd_folder
-    result = cli("scan", str(folder), "--format", "jsonl", "--jobs", "1", "--no-progress")
+    result = cli("scan", "--no-model", str(folder), "--format", "jsonl", "--jobs", "1", "--no-progress")
     reports = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     assert len(reports) == entries and result.exit_code == 1
     assert sum(r["verdict"] == "skipped" for r in reports) == entries - 7  # 7 readable documents

@@ -35,6 +35,7 @@ class Settings:
     # A page has tens of windows: a claim no rule saw needs a higher bar than one passage alone would, or every
     # long page collects a false one (set so the seed pages keep their gold verdicts; see the model card).
     add_floor: float = 0.7
+    confirm_cap: float = 0.5
     precision_weight: float = 0.5  # F-beta's beta for choosing thresholds: precision counts double
 
 
@@ -90,7 +91,9 @@ def fit_model(data: TrainingSet, settings: Settings, *, use_embeddings: bool) ->
             thresholds[target] = _best_threshold(
                 probs[~ruled], y[~ruled, j], settings, floor=settings.add_floor
             )
-            thresholds[CONFIRM_PREFIX + target] = _best_threshold(probs[ruled], y[ruled, j], settings)
+            # A rule's asserted hit is dismissed only when the model finds it more likely wrong than right.
+            confirm = _best_threshold(probs[ruled], y[ruled, j], settings)
+            thresholds[CONFIRM_PREFIX + target] = min(confirm, settings.confirm_cap)
     coef = np.vstack(coefs)
     v = vocabulary.size
     rules_end = v + data.rules.shape[1]
