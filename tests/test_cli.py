@@ -106,7 +106,7 @@ def test_bad_input_is_one_line_and_exit_2(cli, tmp_path: Path, setup, expected: 
 
 def test_latin1_file_is_decoded(cli, page) -> None:
     text = "Nuestras cápsulas de células madre no tienen efectos secundarios. Reserve hoy su lugar en la clínica."
-    result = cli("check", page(text.encode("latin-1"), "latin.txt"), "--format", "json")
+    result = cli("check", page(text.encode("latin-1"), "latin.txt"), "--format", "json", "--no-model")
     assert result.exit_code == 1
     assert "cápsulas" in json.loads(result.stdout)["findings"][0]["sentence"]
 

@@ -194,8 +194,15 @@ def test_site_of_groups_subdomains_and_two_part_suffixes() -> None:
 
 def test_train_and_eval_cv_from_the_command_line(cli, data_file: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "model"
-    result = cli("train", str(data_file), "--out", str(out), "--cv", "2", "--no-embeddings")
+    extra = tmp_path / "written.jsonl"
+    extra.write_text(
+        json.dumps({"id": "w1", "text": "Our young cells erase lupus.", "labels": ["cure_all"]}) + "\n"
+    )
+    result = cli(
+        "train", str(data_file), "--out", str(out), "--cv", "2", "--no-embeddings", "--extra", str(extra)
+    )
     assert result.exit_code == 0, result.output
+    assert "60 passages" in result.stdout  # the written passage trains but is never scored
     assert (out / "fast" / "model.json").is_file() and (out / "MODEL_CARD.md").is_file()
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "grouped by site" in card and "| cure_all |" in card

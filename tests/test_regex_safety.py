@@ -93,14 +93,16 @@ def test_ordinary_regexes_load(regex: str) -> None:
 
 
 def test_a_safe_regex_still_matches(tmp_path: Path) -> None:
-    checker = Checker(ruleset=load_rules([pack(tmp_path, "^jui(ce|ces)$")], include_default=False))
+    checker = Checker(
+        ruleset=load_rules([pack(tmp_path, "^jui(ce|ces)$")], include_default=False), model=None
+    )
     report = checker.check_text("Drink our wonder juices.", lang="en")
     assert [f.text for f in report.findings if f.rule == "cure_all.test.regex"] == ["wonder juices"]
 
 
 def test_an_allowed_regex_runs_on_bounded_tokens(tmp_path: Path) -> None:
     """Two open-ended quantifiers are allowed: their cost is bounded by the token length (MAX_TOKEN)."""
-    checker = Checker(ruleset=load_rules([pack(tmp_path, "a*a*b")], include_default=False))
+    checker = Checker(ruleset=load_rules([pack(tmp_path, "a*a*b")], include_default=False), model=None)
     with guard():
         report = checker.check_text(("wonder " + "a" * 2_000 + " ") * 50, lang="en")
     assert not [f for f in report.findings if f.rule == "cure_all.test.regex"]

@@ -53,14 +53,14 @@ def test_every_rule_has_its_examples() -> None:
 
 
 def test_user_pack_adds_rules(tmp_path: Path) -> None:
-    checker = Checker(rules=[write(tmp_path, GOOD_RULE)])
+    checker = Checker(rules=[write(tmp_path, GOOD_RULE)], model=None)
     report = checker.check_text("Try our Wonder Juice today.", lang="en")
     assert [f.rule for f in report.findings] == ["cure_all.test.example"]
 
 
 def test_folder_of_packs_is_read(tmp_path: Path) -> None:
     write(tmp_path, GOOD_RULE, "one.yml")
-    assert Checker(rules=[tmp_path]).ruleset.get("cure_all.test.example") is not None
+    assert Checker(rules=[tmp_path], model=None).ruleset.get("cure_all.test.example") is not None
 
 
 @pytest.mark.parametrize(

@@ -463,7 +463,7 @@ def test_served_page_in_headless_chromium():
         pytest.skip("no Chromium on this machine (apt-get install chromium)")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "claimcheck", "serve", "--port", "0"],
+        [sys.executable, "-m", "claimcheck", "serve", "--port", "0", "--no-model"],  # highlights under test
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -54,6 +54,12 @@ def eval_command(
         bool,
         typer.Option("--embeddings/--no-embeddings", help="With --cv: also the default (embedding) mode."),
     ] = True,
+    extra: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--extra", help="With --cv: passages written for the project, training only (as `train`)."
+        ),
+    ] = None,
     rules: RulesOption = None,
     model: ModelOption = None,
     no_model: NoModelOption = False,
@@ -68,7 +74,7 @@ def eval_command(
     Figures on passages a model was trained on flatter it: for the shipped model, quote --cv figures.
     """
     if cv is not None:
-        _cross_validate(files, cv, seed, embeddings, rules, fmt, min_f1)
+        _cross_validate(files, cv, seed, embeddings, rules, fmt, min_f1, extra)
         return
     from claimcheck.evaluation import evaluate
     from claimcheck.render.evaltable import render_eval
@@ -99,6 +105,7 @@ def _cross_validate(
     rules: list[Path] | None,
     fmt: EvalFormat,
     min_f1: float | None,
+    extra: list[Path] | None,
 ) -> None:
     console = stderr_console()
     with user_errors():
@@ -116,7 +123,7 @@ def _cross_validate(
 
         ruleset = load_rules(rules or [])
         embedder = Embedder(threads=1, store=training_cache()) if embeddings else None
-        data = build_training_set(files, ruleset, embeddings=embeddings, embedder=embedder)
+        data = build_training_set(files, ruleset, embeddings=embeddings, embedder=embedder, extra=extra)
         result = cross_validate(
             data,
             ruleset,

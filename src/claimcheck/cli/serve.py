@@ -7,7 +7,16 @@ from typing import Annotated
 import typer
 
 from claimcheck.cli.app import app
-from claimcheck.cli.common import RulesOption, stderr_console, user_errors
+from claimcheck.cli.common import (
+    FastOption,
+    MinConfidenceOption,
+    ModelOption,
+    NoModelOption,
+    RulesOption,
+    stderr_console,
+    user_errors,
+)
+from claimcheck.errors import ClaimcheckError
 
 
 @app.command()
@@ -17,6 +26,10 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on (0 picks a free one).")] = 8000,
     rules: RulesOption = None,
+    model: ModelOption = None,
+    no_model: NoModelOption = False,
+    fast: FastOption = False,
+    min_confidence: MinConfidenceOption = 0.0,
 ) -> None:
     """A local web page: paste text, upload a file or give a URL and see it annotated; open stores and audits."""
     from claimcheck.rules import load_rules
@@ -25,7 +38,15 @@ def serve(
 
     with user_errors():
         ruleset = load_rules(rules or [])  # a bad pack fails now, not at the first check
-        server = build_server(host, port, create_app(ruleset=ruleset, loopback_only=is_loopback(host)))
+        if no_model and model is not None:
+            raise ClaimcheckError("--model and --no-model contradict each other")
+        options = {
+            "model": None if no_model else str(model.resolve()) if model else "shipped",
+            "fast": fast,
+            "min_confidence": min_confidence,
+        }
+        app_ = create_app(ruleset=ruleset, loopback_only=is_loopback(host), checker_options=options)
+        server = build_server(host, port, app_)
     print(f"claimcheck serve: open {url_of(server, host)} in a browser (Ctrl-C stops)", flush=True)
     try:
         server.serve_forever()  # werkzeug's loop returns on Ctrl-C

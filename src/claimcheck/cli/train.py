@@ -35,6 +35,10 @@ def train_command(
         list[Path] | None,
         typer.Option("--pages", help="Labelled page excerpts, checked out of fold for page-level figures."),
     ] = None,
+    extra: Annotated[
+        list[Path] | None,
+        typer.Option("--extra", help="Passages written for the project: train at half weight, never scored."),
+    ] = None,
     rules: RulesOption = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing model folder.")] = False,
 ) -> None:
@@ -48,7 +52,7 @@ def train_command(
     with user_errors():
         if (out / "fast").exists() and not force:
             raise ClaimcheckError(f"{out}: a model is already there (add --force to replace it)")
-        for path in [*data, *(pages or [])]:
+        for path in [*data, *(pages or []), *(extra or [])]:
             if not path.is_file():
                 raise ClaimcheckError(f"{path}: no such file")
         ruleset = load_rules(rules or [])
@@ -61,6 +65,7 @@ def train_command(
             folds=folds,
             embeddings=embeddings,
             pages=pages,
+            extra=extra,
             command=command,
             log=lambda m: console.print(m, markup=False, highlight=False),
         )

@@ -37,7 +37,13 @@ def write_card(path: Path, card: dict[str, Any], result: CVResult) -> None:
         "",
         "## Data",
         f"{card['passages']} real labelled passages ({card['labelled_passages']} with a category) from"
-        f" {card['sites']} sites: {', '.join(card['data'])}.",
+        f" {card['sites']} sites: {', '.join(card['data'])}."
+        + (
+            f" Also trained on (never scored) {card.get('extra_passages', 0)} passages written for the project:"
+            f" {', '.join(card.get('extra_training_only', []))}, at half weight."
+            if card.get("extra_passages")
+            else ""
+        ),
         "Each was labelled by two annotators working blind, disagreements adjudicated (agreement micro-F1 0.876:",
         "about the ceiling a machine can be measured against). No passage text is stored in this folder.",
         "",

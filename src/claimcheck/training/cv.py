@@ -88,7 +88,12 @@ def cross_validate(
     modes = MODES if use_embeddings else ("fast",)
     reports: dict[str, list[Report | None]] = {m: [None] * len(groups) for m in modes}
     splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
-    splits = list(splitter.split(np.zeros(len(groups)), groups=groups))
+    real = np.array([i for i, e in enumerate(data.examples) if not e.extra])
+    extra = np.array([i for i, e in enumerate(data.examples) if e.extra], dtype=np.int64)
+    splits = [
+        (np.concatenate([real[train], extra]), real[test])  # written text always trains, is never scored
+        for train, test in splitter.split(np.zeros(len(real)), groups=[groups[i] for i in real])
+    ]
     page_fold = _page_folds(pages, [{groups[i] for i in test} for _train, test in splits])
     for number, (train, test) in enumerate(splits, start=1):
         log(f"fold {number}/{folds}: training on {len(train)} passages, checking {len(test)}")
@@ -105,10 +110,11 @@ def cross_validate(
             for k, page in enumerate(pages):
                 if page_fold[k] == number - 1:
                     page_reports[mode][k] = checker.check_text(page.text, page.lang, id=page.id)
-    result = CVResult(folds, seed, len(groups), len(set(groups)))
+    scored = [data.examples[i] for i in real]
+    result = CVResult(folds, seed, len(scored), len({e.group for e in scored}))
     for mode in modes:
-        done = [r for r in reports[mode] if r is not None]
-        result.modes[mode] = _summarise(data.examples, done, seed)
+        done = [reports[mode][i] for i in real]
+        result.modes[mode] = _summarise(scored, [r for r in done if r is not None], seed)
         if pages:
             result.modes[mode].pages = _page_figures(pages, [r for r in page_reports[mode] if r is not None])
     return result

@@ -18,6 +18,9 @@ _TWO_PART_SUFFIXES = frozenset(
 )
 
 
+EXTRA_WEIGHT = 0.5
+
+
 @dataclass(frozen=True)
 class Example:
     id: str
@@ -26,6 +29,11 @@ class Example:
     lang: str | None
     kind: str | None  # who speaks (claim_model.VOICES), when the data says
     group: str  # the site: passages of one site never straddle a fold
+    extra: bool = False  # text written for the project: trains the model, never scored, half weight
+
+    @property
+    def weight(self) -> float:
+        return EXTRA_WEIGHT if self.extra else 1.0
 
 
 def site_of(source: str | None, fallback: str) -> str:
@@ -38,13 +46,13 @@ def site_of(source: str | None, fallback: str) -> str:
     return ".".join(parts[-2:])
 
 
-def read_examples(paths: list[Path]) -> list[Example]:
+def read_examples(paths: list[Path], *, extra: bool = False) -> list[Example]:
     examples: list[Example] = []
     for path in paths:
         problems: list[str] = []
-        extra = _extra_fields(path)
+        fields = _extra_fields(path)
         for passage in read_passages(path, problems):
-            kind, source = extra.get(passage.line, (None, None))
+            kind, source = fields.get(passage.line, (None, None))
             examples.append(
                 Example(
                     id=passage.id,
@@ -53,6 +61,7 @@ def read_examples(paths: list[Path]) -> list[Example]:
                     lang=passage.lang,
                     kind=kind if kind in VOICES else None,
                     group=site_of(source, f"{path.name}#{passage.id}"),
+                    extra=extra,
                 )
             )
         if problems:

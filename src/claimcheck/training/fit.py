@@ -47,7 +47,7 @@ class TrainingSet:
     rules: np.ndarray  # (n, RULE_FEATURES)
     embeddings: np.ndarray | None  # (n, 384)
 
-    def subset(self, rows: Sequence[int]) -> TrainingSet:
+    def subset(self, rows: Sequence[int] | np.ndarray) -> TrainingSet:
         index = np.asarray(rows, dtype=np.int64)
         return TrainingSet(
             [self.examples[i] for i in index],
@@ -68,6 +68,8 @@ def fit_model(data: TrainingSet, settings: Settings, *, use_embeddings: bool) ->
     vocabulary = Vocabulary.fit([e.text for e in data.examples], settings.min_df)
     X = _design(data, vocabulary, settings, use_embeddings)
     y = data.targets()
+    weights = np.array([e.weight for e in data.examples])
+    real = np.array([not e.extra for e in data.examples])  # calibration and thresholds: real text only
     groups = [e.group for e in data.examples]
     raw_oof = _out_of_fold_scores(data, settings, use_embeddings, groups)
     coefs, intercepts, calibration = [], [], []
@@ -79,10 +81,11 @@ def fit_model(data: TrainingSet, settings: Settings, *, use_embeddings: bool) ->
             coefs.append(np.zeros(X.shape[1]))
             intercepts.append(-10.0 if labels.size == 0 or labels.max() == 0 else 10.0)
         else:
-            model = _logistic(settings).fit(X[known], labels)
+            model = _logistic(settings).fit(X[known], labels, sample_weight=weights[known])
             coefs.append(model.coef_[0])
             intercepts.append(model.intercept_[0])
-        a, b = _platt(raw_oof[known, j], y[known, j])
+        judged = known & real
+        a, b = _platt(raw_oof[judged, j], y[judged, j])
         calibration.append((a, b))
         if target in CATEGORIES:
             probs = 1 / (1 + np.exp(-(a * raw_oof[:, j] + b)))
@@ -142,6 +145,7 @@ def _out_of_fold_scores(
 ) -> np.ndarray:
     """Raw decision scores for every training passage from models that never saw its site."""
     y = data.targets()
+    weights = np.array([e.weight for e in data.examples])
     out = np.zeros(y.shape, dtype=np.float64)
     splitter = GroupKFold(n_splits=settings.inner_folds, shuffle=True, random_state=settings.seed)
     for train, test in splitter.split(np.zeros(len(groups)), groups=groups):
@@ -155,7 +159,7 @@ def _out_of_fold_scores(
             if labels.min() == labels.max():
                 out[test, j] = -10.0 if labels.max() == 0 else 10.0
                 continue
-            model = _logistic(settings).fit(X_train[known], labels)
+            model = _logistic(settings).fit(X_train[known], labels, sample_weight=weights[train][known])
             out[test, j] = model.decision_function(X_test)
     return out
 

@@ -24,10 +24,18 @@ from claimcheck.training.fit import Settings, TrainingSet
 
 
 def build_training_set(
-    paths: list[Path], ruleset: RuleSet, *, embeddings: bool, embedder: Embedder | None
+    paths: list[Path],
+    ruleset: RuleSet,
+    *,
+    embeddings: bool,
+    embedder: Embedder | None,
+    extra: list[Path] | None = None,
 ) -> TrainingSet:
-    """Rule hits from the rules alone (as the classifier sees them in the pipeline), and embeddings."""
-    examples = read_examples(paths)
+    """Rule hits from the rules alone (as the classifier sees them in the pipeline), and embeddings.
+
+    `extra` files (text written for the project) train the model at half weight and are never scored.
+    """
+    examples = read_examples(paths) + (read_examples(extra, extra=True) if extra else [])
     rules_only = Checker(ruleset=ruleset, model=None)
     rules = np.stack(
         [
@@ -53,6 +61,7 @@ def train(
     folds: int,
     embeddings: bool = True,
     pages: list[Path] | None = None,
+    extra: list[Path] | None = None,
     command: str = "",
     log: Callable[[str], None] = lambda _m: None,
 ) -> CVResult:
@@ -60,7 +69,7 @@ def train(
     # One thread: the same vectors on every machine. The store keeps them between runs.
     embedder = Embedder(threads=1, store=training_cache()) if embeddings else None
     log(f"reading {len(paths)} file(s) and computing features")
-    data = build_training_set(paths, ruleset, embeddings=embeddings, embedder=embedder)
+    data = build_training_set(paths, ruleset, embeddings=embeddings, embedder=embedder, extra=extra)
     page_examples = read_examples(pages) if pages else None
     result = cross_validate(
         data,
@@ -94,18 +103,20 @@ def _card(
     seconds: float,
     pages: list[Path] | None,
 ) -> dict[str, Any]:
-    labelled = sum(bool(e.labels) for e in data.examples)
+    labelled = sum(bool(e.labels) for e in data.examples if not e.extra)
     return {
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "claimcheck_version": __version__,
         "command": command,
         "data": [str(p) for p in paths],
-        "passages": len(data.examples),
+        "passages": sum(not e.extra for e in data.examples),
+        "extra_passages": sum(e.extra for e in data.examples),
         "labelled_passages": labelled,
         "sites": result.sites,
         "settings": asdict(settings),
         "embeddings": data.embeddings is not None,
         "pages": [str(p) for p in pages or []],
+        "extra_training_only": sorted({e.group.split("#")[0] for e in data.examples if e.extra}),
         "training_seconds": round(seconds, 1),
         "cv": {
             mode: {

@@ -64,7 +64,11 @@ log = logging.getLogger("claimcheck.serve")
 
 
 def create_app(
-    *, ruleset: RuleSet | None = None, checker: Checker | None = None, loopback_only: bool = True
+    *,
+    ruleset: RuleSet | None = None,
+    checker: Checker | None = None,
+    loopback_only: bool = True,
+    checker_options: dict[str, Any] | None = None,
 ) -> Flask:
     """The app. Its one Checker is `checker`, else built at the first check from `ruleset` (already loaded;
     by default the shipped packs). `loopback_only` refuses requests addressed to any other host name."""
@@ -74,7 +78,7 @@ def create_app(
         MAX_FORM_MEMORY_SIZE=MAX_INPUT_BYTES + 1024,  # pasted text is a form field
         MAX_FORM_PARTS=20,
     )
-    shared = SharedChecker(ruleset, checker)
+    shared = SharedChecker(ruleset, checker, checker_options)
     app.extensions["claimcheck"] = shared
     env = environment(WEB_TEMPLATES)
 

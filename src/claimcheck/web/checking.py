@@ -4,7 +4,7 @@ by every request, and used by one request at a time (a spaCy pipeline is not mea
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from claimcheck.findings import Report
 from claimcheck.rules import RuleSet
@@ -15,8 +15,14 @@ if TYPE_CHECKING:
 
 
 class SharedChecker:
-    def __init__(self, ruleset: RuleSet | None = None, checker: Checker | None = None) -> None:
+    def __init__(
+        self,
+        ruleset: RuleSet | None = None,
+        checker: Checker | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> None:
         self._ruleset = ruleset  # loaded (and validated) at start-up, so a bad --rules fails early
+        self._options = options or {}  # model, fast, min_confidence: as on the command line
         self._checker = checker
         self._lock = threading.Lock()
 
@@ -29,5 +35,5 @@ class SharedChecker:
             if self._checker is None:
                 from claimcheck.checker import Checker
 
-                self._checker = Checker(ruleset=self._ruleset)
+                self._checker = Checker(ruleset=self._ruleset, **self._options)
             return self._checker.check_document(doc, lang=lang)
