@@ -30,9 +30,9 @@ from claimcheck.rules.model import CATEGORIES
 
 WINDOW_CHARS = 450  # the labelled passages are 1-3 sentences, rarely longer than this
 WINDOW_SENTENCES = 3
-SUSPECT = (
-    0.08  # in the default mode, windows the cheap model scores below this for every category skip embedding
-)
+# In the default mode only windows the cheap model already finds suspect (some category at or above this) are
+# embedded: embedding is the slow step, and the bars that turn a score into a finding are 0.5 and 0.7.
+SUSPECT = 0.3
 MODEL_RULE_PREFIX = "model."
 
 
