@@ -242,3 +242,11 @@ def test_a_process_forked_after_embedding_scores_without_hanging() -> None:
             os._exit(0)
     _pid, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+@pytest.mark.parametrize("command", ["check", "scan"])
+def test_model_and_no_model_together_is_one_line(cli, tmp_path: Path, command: str) -> None:  # type: ignore[no-untyped-def]
+    page = tmp_path / "page.txt"
+    page.write_text("Our stem cells reverse autism.\n", encoding="utf-8")
+    result = cli(command, str(page), "--model", str(tmp_path), "--no-model")
+    assert result.exit_code == 2 and "contradict" in result.stderr and "Traceback" not in result.output

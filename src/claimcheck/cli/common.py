@@ -120,6 +120,16 @@ MinConfidenceOption = Annotated[
 ]
 
 
+def model_choice(model: Path | None, no_model: bool) -> str | None:
+    """What --model/--no-model ask for, as Checker(model=...) takes it: an absolute folder (workers may run
+    elsewhere), "shipped", or None for the rules alone."""
+    if no_model and model is not None:
+        raise ClaimcheckError("--model and --no-model contradict each other")
+    if no_model:
+        return None
+    return str(model.resolve()) if model else "shipped"
+
+
 def make_checker(
     rules: list[Path] | None,
     model: Path | None = None,
@@ -130,11 +140,4 @@ def make_checker(
     """The Checker the model options describe (rules from --rules; the shipped model unless told otherwise)."""
     from claimcheck.checker import Checker  # spaCy loads only for commands that check
 
-    if no_model and model is not None:
-        raise ClaimcheckError("--model and --no-model contradict each other")
-    return Checker(
-        rules or [],
-        model=None if no_model else (model or "shipped"),
-        fast=fast,
-        min_confidence=min_confidence,
-    )
+    return Checker(rules or [], model=model_choice(model, no_model), fast=fast, min_confidence=min_confidence)

@@ -27,6 +27,7 @@ from claimcheck.cli.common import (
     NoModelOption,
     RulesOption,
     exit_code,
+    model_choice,
     open_sink,
     stderr_console,
     user_errors,
@@ -119,12 +120,10 @@ def scan(
         if not 0 <= doc_timeout < math.inf:
             raise ClaimcheckError(f"--doc-timeout {doc_timeout}: give seconds above zero, or 0 for no limit")
         check_inputs_exist(all_inputs)
-        if no_model and model is not None:
-            raise ClaimcheckError("--model and --no-model contradict each other")
         spec = CheckerSpec(
             rules=tuple(str(r) for r in rules or []),
             lang=lang,
-            model=None if no_model else (str(model.resolve()) if model else "shipped"),
+            model=model_choice(model, no_model),
             fast=fast,
             min_confidence=min_confidence,
         )

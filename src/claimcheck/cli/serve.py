@@ -13,10 +13,10 @@ from claimcheck.cli.common import (
     ModelOption,
     NoModelOption,
     RulesOption,
+    model_choice,
     stderr_console,
     user_errors,
 )
-from claimcheck.errors import ClaimcheckError
 
 
 @app.command()
@@ -38,10 +38,8 @@ def serve(
 
     with user_errors():
         ruleset = load_rules(rules or [])  # a bad pack fails now, not at the first check
-        if no_model and model is not None:
-            raise ClaimcheckError("--model and --no-model contradict each other")
         options = {
-            "model": None if no_model else str(model.resolve()) if model else "shipped",
+            "model": model_choice(model, no_model),
             "fast": fast,
             "min_confidence": min_confidence,
         }
