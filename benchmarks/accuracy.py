@@ -44,7 +44,9 @@ class KeywordBaseline:
             cat: [k.lower() for k in words] for cat, words in yaml.safe_load(path.read_text()).items()
         }
 
-    def check_text(self, text: str, lang: str | None = None, *, id: str = "-") -> KeywordReport:
+    def check_text(
+        self, text: str, lang: str | None = None, *, id: str = "-", url: str | None = None
+    ) -> KeywordReport:
         lower = text.lower()
         return KeywordReport(
             sorted(c for c, words in self.keywords.items() if any(w in lower for w in words))

@@ -17,7 +17,7 @@ from claimcheck import voice as voices
 from claimcheck.errors import InputError
 from claimcheck.findings import Finding, Report
 from claimcheck.models import Models, load_models
-from claimcheck.nlp.classifier import ClaimClassifier, register_model_extensions
+from claimcheck.nlp.classifier import URL_KEY, ClaimClassifier, register_model_extensions
 from claimcheck.nlp.compile import validate_patterns
 from claimcheck.nlp.embeddings import embeddings_available
 from claimcheck.nlp.extensions import SPANS_KEY
@@ -150,6 +150,7 @@ class Checker:
             doc = nlp.make_doc(seg_text)
             doc.user_data[TEXT_KEY] = seg_text
             doc.user_data[BUDGET_KEY] = budget
+            doc.user_data[URL_KEY] = report.url
             doc._.voice = voice
             findings += self._findings(nlp(doc), seg.start, report)
             if voice == "main" and doc._.windows:

@@ -22,6 +22,7 @@ class Passage:
     labels: frozenset[str]
     lang: str | None
     line: int
+    url: str | None = None  # the page's address (`url` or `source`), when the line has one
 
 
 @dataclass(frozen=True)
@@ -138,19 +139,33 @@ def _passage(line: str, number: int, problems: list[str]) -> Passage | None:
         problems.append(f"line {number}: unknown label {unknown[0]!r}")
         return None
     lang = data.get("lang") if data.get("lang") in ("en", "es") else None
-    return Passage(str(data.get("id", number)), data["text"], frozenset(labels), lang, number)
+    url = data.get("url") or data.get("source")
+    return Passage(
+        str(data.get("id", number)),
+        data["text"],
+        frozenset(labels),
+        lang,
+        number,
+        url if isinstance(url, str) else None,
+    )
 
 
 class TextChecker(Protocol):
     """Anything that checks a text into something with `categories` and `findings` (a Checker, a baseline)."""
 
-    def check_text(self, text: str, lang: str | None = None, *, id: str = "-") -> Any: ...
+    def check_text(
+        self, text: str, lang: str | None = None, *, id: str = "-", url: str | None = None
+    ) -> Any: ...
 
 
 def evaluate(checker: TextChecker, path: Path) -> EvalResult:
     result = EvalResult(source=str(path))
     for passage in read_passages(path, result.problems):
-        tally(result, passage, checker.check_text(passage.text, lang=passage.lang, id=passage.id))
+        tally(
+            result,
+            passage,
+            checker.check_text(passage.text, lang=passage.lang, id=passage.id, url=passage.url),
+        )
     if result.passages == 0:
         raise ClaimcheckError(
             f"{path}: no usable labelled passages" + (f" ({result.problems[0]})" if result.problems else "")

@@ -3,7 +3,8 @@
 One logistic model per target: the nine categories ("does this passage assert it, in its own voice?") and
 the four voices ("who speaks": marketing, cautionary, neutral, regulator). Scores are calibrated (Platt, fitted
 on out-of-fold predictions), so a confidence of 0.8 means about 80% of such decisions were right in
-cross-validation. Saved as a folder: model.json (settings, thresholds, figures) and weights.npz (term
+cross-validation. A claim is a category said in a seller's own voice, so the decision weighs the two together:
+`asserted` combines a category's probability with the probability that a seller speaks, calibrated again. Saved as a folder: model.json (settings, thresholds, figures) and weights.npz (term
 ids, never the words of the training text; weights; calibration); `to_disk`/`from_disk` as spaCy components do.
 """
 
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from claimcheck.errors import ClaimcheckError
+from claimcheck.nlp.address import AddressVoice, logit
 from claimcheck.nlp.features import RULE_FEATURES, Vocabulary, rule_feature_name
 from claimcheck.rules.model import CATEGORIES
 
@@ -26,6 +28,20 @@ TARGETS = (*CATEGORIES, *VOICES)
 FORMAT_VERSION = 1
 CONFIRM_PREFIX = "confirm:"  # thresholds["confirm:cure_all"]: the bar for a rule's asserted hit
 EMBEDDING_DIM = 384
+ADDRESS_FILE = "address.npz"
+
+
+def calibrated(raw: np.ndarray, calibration: np.ndarray) -> np.ndarray:
+    """Raw scores (passages, targets) -> probabilities: Platt per target, the voices normalised to sum to one."""
+    probs = 1.0 / (1.0 + np.exp(-(calibration[:, 0] * raw + calibration[:, 1])))
+    voices = probs[:, len(CATEGORIES) :]
+    probs[:, len(CATEGORIES) :] = voices / np.maximum(voices.sum(axis=1, keepdims=True), 1e-9)
+    return probs
+
+
+def marketing_of(probabilities: np.ndarray) -> np.ndarray:
+    """The probability that a seller speaks, from rows of `calibrated` probabilities."""
+    return np.asarray(probabilities)[..., len(CATEGORIES) + VOICES.index("marketing")]
 
 
 @dataclass
@@ -46,6 +62,9 @@ class ClaimModel:
     intercepts: np.ndarray  # (targets,)
     calibration: np.ndarray  # (targets, 2): p = sigmoid(a * score + b)
     thresholds: dict[str, float]  # per category (adding a claim) and "confirm:<category>" (a rule's hit)
+    # (categories, 2): q = sigmoid(a * logit(p_category * p_marketing) + b); None: the category alone decides
+    asserted_calibration: np.ndarray | None = None
+    address: AddressVoice | None = None  # who speaks, from the page's address (nlp/address.py)
     scales: dict[str, float] = field(default_factory=lambda: {"text": 1.0, "rules": 1.0, "embedding": 1.0})
     card: dict[str, Any] = field(
         default_factory=dict
@@ -75,11 +94,35 @@ class ClaimModel:
 
     def probabilities(self, passages: Sequence[PassageFeatures]) -> np.ndarray:
         """Calibrated probabilities, (passages, targets); the voices are normalised to sum to one."""
-        raw = self.scores(passages)
-        probs = 1.0 / (1.0 + np.exp(-(self.calibration[:, 0] * raw + self.calibration[:, 1])))
-        voices = probs[:, len(CATEGORIES) :]
-        probs[:, len(CATEGORIES) :] = voices / np.maximum(voices.sum(axis=1, keepdims=True), 1e-9)
-        return probs
+        return calibrated(self.scores(passages), self.calibration)
+
+    def with_address(self, probabilities: np.ndarray, url: str | None) -> np.ndarray:
+        """Rows of `probabilities()` whose voices take the page's address into account (when known)."""
+        score = self.address.score(url) if self.address is not None else None
+        if score is None:
+            return probabilities
+        assert self.address is not None
+        out = np.array(probabilities, dtype=np.float64)
+        m = marketing_of(out)
+        adjusted = self.address.combine(m, score)
+        k = len(CATEGORIES) + VOICES.index("marketing")
+        others = [len(CATEGORIES) + i for i, v in enumerate(VOICES) if v != "marketing"]
+        share = (1 - adjusted) / np.maximum(1 - m, 1e-9)
+        out[..., others] *= np.asarray(share)[..., None]
+        out[..., k] = adjusted
+        return out
+
+    def asserted(self, probabilities: np.ndarray, marketing: float | np.ndarray) -> np.ndarray:
+        """Calibrated probability that each category is asserted by a seller, from `probabilities` (the
+        categories' columns of `probabilities()`, one row or many) and the probability a seller speaks."""
+        p = np.asarray(probabilities, dtype=np.float64)[..., : len(CATEGORIES)]
+        if self.asserted_calibration is None:
+            return p
+        m = np.asarray(marketing, dtype=np.float64)
+        if m.ndim:
+            m = m[:, None]
+        a, b = self.asserted_calibration[:, 0], self.asserted_calibration[:, 1]
+        return 1.0 / (1.0 + np.exp(-(a * logit(p * m) + b)))
 
     def explain(self, passage: PassageFeatures, category: str, top: int = 5) -> tuple[str, ...]:
         """The features that pushed this category's score up the most, strongest first."""
@@ -115,9 +158,13 @@ class ClaimModel:
             "intercepts": self.intercepts.astype(np.float64),
             "calibration": self.calibration.astype(np.float64),
         }
+        if self.asserted_calibration is not None:
+            arrays["asserted_calibration"] = self.asserted_calibration.astype(np.float64)
         if self.embedding_weights is not None:
             arrays["embedding_weights"] = self.embedding_weights.astype(np.float32)
         np.savez_compressed(folder / "weights.npz", **arrays)  # type: ignore[arg-type]
+        if self.address is not None:
+            self.address.to_disk(folder / ADDRESS_FILE)
         settings = {
             "format": FORMAT_VERSION,
             "targets": list(TARGETS),
@@ -141,6 +188,12 @@ class ClaimModel:
         if settings.get("format") != FORMAT_VERSION or tuple(settings.get("targets", ())) != TARGETS:
             raise ClaimcheckError(f"{folder}: model made by another claimcheck version (retrain it)")
         vocabulary = Vocabulary.from_ids(arrays["term_ids"], arrays["idf"])
+        try:
+            address = (
+                AddressVoice.from_disk(folder / ADDRESS_FILE) if (folder / ADDRESS_FILE).exists() else None
+            )
+        except (OSError, ValueError, KeyError) as exc:
+            raise ClaimcheckError(f"{folder}: damaged {ADDRESS_FILE} ({exc})") from None
         if arrays["text_weights"].shape != (len(TARGETS), vocabulary.size) or arrays[
             "rule_weights"
         ].shape != (
@@ -155,6 +208,8 @@ class ClaimModel:
             embedding_weights=arrays.get("embedding_weights"),
             intercepts=arrays["intercepts"],
             calibration=arrays["calibration"],
+            asserted_calibration=arrays.get("asserted_calibration"),
+            address=address,
             thresholds={k: float(v) for k, v in settings["thresholds"].items()},
             scales={k: float(v) for k, v in settings["scales"].items()},
             card=settings.get("card", {}),

@@ -20,7 +20,7 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from claimcheck.nlp.claim_model import VOICES, ClaimModel, PassageFeatures
+from claimcheck.nlp.claim_model import VOICES, ClaimModel, PassageFeatures, marketing_of
 from claimcheck.nlp.embeddings import Embedder, EmbeddingsUnavailable
 from claimcheck.nlp.extensions import SPANS_KEY, _accessors
 from claimcheck.nlp.features import rule_vector
@@ -34,6 +34,8 @@ WINDOW_SENTENCES = 3
 # embedded: embedding is the slow step, and the bars that turn a score into a finding are 0.5 and 0.7.
 SUSPECT = 0.3
 MODEL_RULE_PREFIX = "model."
+URL_KEY = "claimcheck.url"  # Doc.user_data: the checked page's address, when known
+PAGE_WEIGHT = 0.5  # in a window's seller voice, the share of the whole text's voice (seller_voice)
 
 
 @dataclass
@@ -101,6 +103,10 @@ class ClaimClassifier:
             self._features(text, s, e, spans_in) for (s, e), spans_in in zip(windows, inside, strict=True)
         ]
         probs = self._probabilities(features)
+        url = doc.user_data.get(URL_KEY)
+        if url:
+            for i, passage in enumerate(features):
+                probs[i] = self._model_for(passage).with_address(probs[i], url)
         doc._.windows = [Window(s, e, p) for (s, e), p in zip(windows, probs, strict=True)]
         self._judge(doc, spans, inside, features)
         return doc
@@ -136,10 +142,12 @@ class ClaimClassifier:
     ) -> None:
         kept: list[Span] = []
         windows: list[Window] = doc._.windows
-        for window, window_spans, passage in zip(windows, inside, features, strict=True):
+        speakers = seller_voice(windows)
+        for window, window_spans, passage, seller in zip(windows, inside, features, speakers, strict=True):
             model = self._model_for(passage)
+            asserted = model.asserted(window.probabilities, seller)
             for j, category in enumerate(CATEGORIES):
-                p = float(window.probabilities[j])
+                p = float(asserted[j])
                 rule_spans = [s for s in window_spans if s.label_ == category]
                 ruled = any(s._.context == "asserted" for s in rule_spans)
                 confirmed = p >= model.threshold(category, rule_hit=ruled)
@@ -197,6 +205,20 @@ class ClaimClassifier:
         ]
         s, e = sentences[int(np.argmax(self.fast.scores(passages)[:, j]))]
         return _trimmed(text, s, e)
+
+
+def seller_voice(windows: list[Window]) -> np.ndarray:
+    """Per window, the probability that a seller speaks: its own voice, weighed with the rest of the text's.
+
+    A lone sentence says little about who speaks; the text around it says more (a news story stays a news
+    story in its quoted paragraph). For a one-window text this is the window's own voice, as in training.
+    """
+    if not windows:
+        return np.zeros(0)
+    own = marketing_of(np.stack([w.probabilities for w in windows]))
+    lengths = np.array([max(w.end - w.start, 1) for w in windows], dtype=np.float64)
+    page = float(own @ lengths / lengths.sum())
+    return (1 - PAGE_WEIGHT) * own + PAGE_WEIGHT * page
 
 
 def passage_windows(doc: Doc) -> Iterator[tuple[int, int]]:

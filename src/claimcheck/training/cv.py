@@ -106,10 +106,12 @@ def cross_validate(
             checker = Checker(ruleset=ruleset, models=models, embedder=embedder)
             for i in test:
                 example = data.examples[i]
-                reports[mode][i] = checker.check_text(example.text, example.lang, id=example.id)
+                reports[mode][i] = checker.check_text(
+                    example.text, example.lang, id=example.id, url=example.url
+                )
             for k, page in enumerate(pages):
                 if page_fold[k] == number - 1:
-                    page_reports[mode][k] = checker.check_text(page.text, page.lang, id=page.id)
+                    page_reports[mode][k] = checker.check_text(page.text, page.lang, id=page.id, url=page.url)
     scored = [data.examples[i] for i in real]
     result = CVResult(folds, seed, len(scored), len({e.group for e in scored}))
     for mode in modes:

@@ -30,6 +30,7 @@ class Example:
     kind: str | None  # who speaks (claim_model.VOICES), when the data says
     group: str  # the site: passages of one site never straddle a fold
     extra: bool = False  # text written for the project: trains the model, never scored, half weight
+    url: str | None = None  # the page's address (`source` or `url`), for the voice of the address
 
     @property
     def weight(self) -> float:
@@ -62,6 +63,7 @@ def read_examples(paths: list[Path], *, extra: bool = False) -> list[Example]:
                     kind=kind if kind in VOICES else None,
                     group=site_of(source, f"{path.name}#{passage.id}"),
                     extra=extra,
+                    url=source,
                 )
             )
         if problems:
@@ -83,7 +85,7 @@ def _extra_fields(path: Path) -> dict[int, tuple[str | None, str | None]]:
             except json.JSONDecodeError:
                 continue
             if isinstance(data, dict):
-                kind, source = data.get("kind"), data.get("source")
+                kind, source = data.get("kind"), data.get("source") or data.get("url")
                 out[number] = (
                     kind if isinstance(kind, str) else None,
                     source if isinstance(source, str) else None,
