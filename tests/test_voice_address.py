@@ -40,7 +40,9 @@ def _rows() -> list[dict[str, object]]:
                     url = f"https://stemcellclinic{n % 7}.example/stem-cell-therapy-{topic}"
                 else:
                     url = f"https://dailynews{n % 7}.example/news/2024/05/health-{topic}"
-                rows.append({"id": f"v{n}", "lang": "en", "text": text, "labels": [], "kind": kind, "source": url})
+                rows.append(
+                    {"id": f"v{n}", "lang": "en", "text": text, "labels": [], "kind": kind, "source": url}
+                )
     return rows
 
 
