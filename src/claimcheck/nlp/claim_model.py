@@ -25,7 +25,7 @@ from claimcheck.rules.model import CATEGORIES
 
 VOICES = ("marketing", "cautionary", "neutral", "regulator")
 TARGETS = (*CATEGORIES, *VOICES)
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: asserted_calibration (who speaks, weighed into each decision) and address.npz
 CONFIRM_PREFIX = "confirm:"  # thresholds["confirm:cure_all"]: the bar for a rule's asserted hit
 EMBEDDING_DIM = 384
 ADDRESS_FILE = "address.npz"
@@ -62,7 +62,7 @@ class ClaimModel:
     intercepts: np.ndarray  # (targets,)
     calibration: np.ndarray  # (targets, 2): p = sigmoid(a * score + b)
     thresholds: dict[str, float]  # per category (adding a claim) and "confirm:<category>" (a rule's hit)
-    # (categories, 2): q = sigmoid(a * logit(p_category * p_marketing) + b); None: the category alone decides
+    # (categories, 3): q = sigmoid(a * logit(p_category) + c * logit(p_marketing) + b); None: category alone
     asserted_calibration: np.ndarray | None = None
     address: AddressVoice | None = None  # who speaks, from the page's address (nlp/address.py)
     scales: dict[str, float] = field(default_factory=lambda: {"text": 1.0, "rules": 1.0, "embedding": 1.0})
@@ -121,8 +121,8 @@ class ClaimModel:
         m = np.asarray(marketing, dtype=np.float64)
         if m.ndim:
             m = m[:, None]
-        a, b = self.asserted_calibration[:, 0], self.asserted_calibration[:, 1]
-        return 1.0 / (1.0 + np.exp(-(a * logit(p * m) + b)))
+        a, c, b = (self.asserted_calibration[:, k] for k in range(3))
+        return 1.0 / (1.0 + np.exp(-(a * logit(p) + c * logit(m) + b)))
 
     def explain(self, passage: PassageFeatures, category: str, top: int = 5) -> tuple[str, ...]:
         """The features that pushed this category's score up the most, strongest first."""
@@ -194,11 +194,11 @@ class ClaimModel:
             )
         except (OSError, ValueError, KeyError) as exc:
             raise ClaimcheckError(f"{folder}: damaged {ADDRESS_FILE} ({exc})") from None
-        if arrays["text_weights"].shape != (len(TARGETS), vocabulary.size) or arrays[
-            "rule_weights"
-        ].shape != (
-            len(TARGETS),
-            RULE_FEATURES,
+        stack = arrays.get("asserted_calibration")
+        if (
+            arrays["text_weights"].shape != (len(TARGETS), vocabulary.size)
+            or arrays["rule_weights"].shape != (len(TARGETS), RULE_FEATURES)
+            or (stack is not None and stack.shape != (len(CATEGORIES), 3))
         ):
             raise ClaimcheckError(f"{folder}: weights do not fit the vocabulary (a damaged model folder)")
         return cls(
@@ -208,7 +208,7 @@ class ClaimModel:
             embedding_weights=arrays.get("embedding_weights"),
             intercepts=arrays["intercepts"],
             calibration=arrays["calibration"],
-            asserted_calibration=arrays.get("asserted_calibration"),
+            asserted_calibration=stack,
             address=address,
             thresholds={k: float(v) for k, v in settings["thresholds"].items()},
             scales={k: float(v) for k, v in settings["scales"].items()},
