@@ -4,8 +4,9 @@ One logistic model per target: the nine categories ("does this passage assert it
 the four voices ("who speaks": marketing, cautionary, neutral, regulator). Scores are calibrated (Platt, fitted
 on out-of-fold predictions), so a confidence of 0.8 means about 80% of such decisions were right in
 cross-validation. A claim is a category said in a seller's own voice, so the decision weighs the two together:
-`asserted` combines a category's probability with the probability that a seller speaks, calibrated again. Saved as a folder: model.json (settings, thresholds, figures) and weights.npz (term
-ids, never the words of the training text; weights; calibration); `to_disk`/`from_disk` as spaCy components do.
+`asserted` combines a category's log-odds with the seller voice's (weights fitted out of fold).
+Saved as a folder: model.json (settings, thresholds, figures), weights.npz (term ids, never the words of the
+training text; weights; calibration) and address.npz; `to_disk`/`from_disk` as spaCy components do.
 """
 
 from __future__ import annotations

@@ -36,9 +36,9 @@ def write_card(path: Path, card: dict[str, Any], result: CVResult) -> None:
         "(category x context counts) and, in the default mode, a multilingual-e5-small embedding of the window",
         "(`full/`); `fast/` has no embedding. A short model of the page's address (`address.npz`: top-level domain,",
         "host and path words) shifts the voice when the address is known. A claim is a category in a seller's own",
-        "voice, so each decision weighs the category's probability by the probability that a seller speaks,",
-        "calibrated again. Scores are Platt-calibrated on out-of-fold predictions; per-category thresholds maximise",
-        "F0.5 out of fold. Weights are applied with numpy at run time.",
+        "voice, so each decision combines the category's log-odds with the seller voice's (a two-input Platt",
+        "scaling fitted out of fold). Scores are Platt-calibrated on out-of-fold predictions; per-category",
+        "thresholds maximise F0.5 out of fold. Weights are applied with numpy at run time.",
         "",
         "## Data",
         f"{card['passages']} real labelled passages ({card['labelled_passages']} with a category) from"
