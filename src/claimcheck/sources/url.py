@@ -1,6 +1,12 @@
-"""Fetch one page (or PDF) over HTTP(S) with httpx: redirects followed, time-limited, bytes capped."""
+"""Fetch one page (or PDF) over HTTP(S) with httpx: redirects followed, time-limited, bytes capped.
+
+httpx's timeout bounds each step (connect, each read); a server that trickles bytes, or a chain of redirects,
+could still hold one page for much longer, so the whole fetch also has a deadline.
+"""
 
 from __future__ import annotations
+
+import time
 
 import httpx
 
@@ -20,12 +26,30 @@ def is_url(value: str) -> bool:
     return value.lower().startswith(("http://", "https://"))
 
 
+MAX_REDIRECTS = 10
+TOTAL_TIMEOUTS = 2  # the whole fetch may take this many `timeout`s: slow pages load, trickling ones stop
+
+
+class _Deadline(Exception):
+    pass
+
+
 def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Fetch a URL into a Document, or raise InputError saying what went wrong."""
+    deadline = time.monotonic() + TOTAL_TIMEOUTS * timeout
+
+    def check_deadline(_response: httpx.Response | None = None) -> None:
+        if time.monotonic() > deadline:
+            raise _Deadline
+
     try:
         with (
             httpx.Client(
-                follow_redirects=True, timeout=timeout, headers={"User-Agent": USER_AGENT}
+                follow_redirects=True,
+                max_redirects=MAX_REDIRECTS,
+                timeout=timeout,
+                headers={"User-Agent": USER_AGENT},
+                event_hooks={"response": [check_deadline]},  # every hop of a redirect chain
             ) as client,
             client.stream("GET", url) as response,
         ):
@@ -34,6 +58,7 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAUL
             body = bytearray()
             truncated = False
             for chunk in response.iter_bytes():
+                check_deadline()
                 body += chunk
                 if len(body) > max_bytes:
                     del body[max_bytes:]
@@ -46,6 +71,8 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAUL
         raise InputError(f"{url}: invalid URL ({exc})") from None
     except httpx.TimeoutException:
         raise InputError(f"{url}: timed out after {timeout:g} s") from None
+    except _Deadline:
+        raise InputError(f"{url}: took longer than {TOTAL_TIMEOUTS * timeout:g} s in all") from None
     except httpx.HTTPError as exc:
         reason = str(exc) or type(exc).__name__
         raise InputError(f"{url}: could not fetch ({reason})") from None
