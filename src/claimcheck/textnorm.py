@@ -12,19 +12,33 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "´": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
-# The common accented letters, folded by table (C speed); anything rarer goes through Unicode decomposition.
+_QUOTES = {"’": "'", "‘": "'", "´": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"'}
+# The common accented letters, folded by table; anything rarer goes through Unicode decomposition.
 _ACCENTED = "áàâäãåāéèêëēíìîïīóòôöõøōúùûüūñńçćýÿ"
 _PLAIN = "aaaaaaaeeeeeiiiiiooooooouuuuunnccyy"
-_FAST = str.maketrans(_ACCENTED, _PLAIN)
+_FOLDED = {**_QUOTES, **dict(zip(_ACCENTED, _PLAIN, strict=True))}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _fold_char(match: re.Match[str]) -> str:
+    char = match.group()
+    return _FOLDED.get(char, char)
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip accents and normalise quotes ("Células" -> "celulas")."""
-    lowered = text.translate(_QUOTES).lower()
+    """Lower-case, strip accents and normalise quotes ("Células" -> "celulas").
+
+    Runs on every window the model reads and every new word spaCy sees, so the common cases are quick:
+    ASCII text is lower() alone, and in other text only the non-ASCII characters (a few per sentence) are
+    looked up, rather than str.translate's look-up of every character. Lower-casing first is the same as
+    replacing quotes first: the quotes and their replacements are uncased (tests/test_speed_fold.py).
+    """
+    lowered = text.lower()
+    if "`" in lowered:
+        lowered = lowered.replace("`", "'")
     if lowered.isascii():
         return lowered
-    fast = lowered.translate(_FAST)
+    fast = _NON_ASCII.sub(_fold_char, lowered)
     if fast.isascii():
         return fast
     decomposed = unicodedata.normalize("NFKD", fast)

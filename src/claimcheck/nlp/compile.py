@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from spacy.attrs import NORM
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -57,10 +58,12 @@ class SpecCompiler:
         self.unanchored: list[PatternGroup] = []  # no literal word at all: run on the whole text
 
     def add(self, key: str, spec: MatchSpec, origin: Origin, rule_id: str) -> None:
-        phrase_docs = [self.make_doc(p) for p in spec.phrases]
-        phrase_docs += self._term_docs(spec.terms, origin, rule_id)
-        if phrase_docs:
-            self.phrases.add(key, phrase_docs)
+        # Phrases keep the tokenizer (its special cases may set a token's NORM); inflected terms and anchor
+        # words are plain word sequences, added as NORM ids (see _norm_id).
+        phrase_keys: list[Doc | tuple[int, ...]] = [self.make_doc(p) for p in spec.phrases]
+        phrase_keys += self._term_keys(spec.terms, origin, rule_id)
+        if phrase_keys:
+            _add_phrases(self.phrases, key, phrase_keys)
         for pattern in spec.patterns:
             compiled = [self._token(t, origin, rule_id) for t in pattern]
             try:
@@ -76,7 +79,7 @@ class SpecCompiler:
             if anchor is None:
                 self.unanchored.append(group)
             else:
-                self.anchors.add(f"g{len(self.groups)}", [Doc(self.vocab, words=[w]) for w in anchor])
+                _add_phrases(self.anchors, f"g{len(self.groups)}", [(self._norm_id(w),) for w in anchor])
                 self.groups.append(group)
 
     def _norm(self, word: str) -> str:
@@ -86,8 +89,22 @@ class SpecCompiler:
         doc = self.make_doc(word)
         return doc[0].norm_ if len(doc) == 1 and doc[0].norm_ else fold(word)
 
-    def _term_docs(self, terms: Iterable[str], origin: Origin, rule_id: str) -> list[Doc]:
-        docs: list[Doc] = []
+    def _norm_id(self, word: str) -> int:
+        """The NORM id that Doc(vocab, words=[word]) would give the word, without building that Doc.
+
+        PhraseMatcher.add takes a pattern as a Doc or as the sequence of its attribute ids (the form spaCy
+        itself uses to unpickle a matcher). A Doc per pattern, and a lexeme per word form, made compiling
+        the packs cost about a second per language. A word without a lexeme yet gets the NORM a new
+        lexeme would get (the vocabulary's NORM getter); one with a lexeme keeps that lexeme's.
+        """
+        norm_of = self.vocab.lex_attr_getters.get(NORM)  # type: ignore[attr-defined]  # not in the stubs
+        if norm_of is None or word in self.vocab:
+            return int(self.vocab[word].norm)
+        return int(self.vocab.strings.add(norm_of(word)))
+
+    def _term_keys(self, terms: Iterable[str], origin: Origin, rule_id: str) -> list[tuple[int, ...]]:
+        """Each term expanded to every combination of its words' forms, as NORM id sequences."""
+        keys: list[tuple[int, ...]] = []
         for term in terms:
             words = [t.norm_ for t in self.make_doc(term)]
             forms = word_forms(self.lang, set(words))
@@ -99,9 +116,9 @@ class SpecCompiler:
                 raise RuleError(
                     origin.path, origin.line, rule_id, f"term {term!r} expands to {count} variants"
                 )
-            for combo in itertools.product(*alternatives):
-                docs.append(Doc(self.vocab, words=list(combo)))
-        return docs
+            ids = [[self._norm_id(form) for form in alt] for alt in alternatives]
+            keys += itertools.product(*ids)
+        return keys
 
     def _token(self, token: dict[str, Any], origin: Origin, rule_id: str) -> dict[str, Any]:
         """Fold literal strings; turn LEMMA into NORM over the lemma's word forms (no lemmatizer needed)."""
@@ -123,6 +140,11 @@ class SpecCompiler:
             else:
                 out[attr] = value
         return out
+
+
+def _add_phrases(matcher: PhraseMatcher, key: str, patterns: Sequence[Doc | tuple[int, ...]]) -> None:
+    # spaCy's stubs name Docs only; PhraseMatcher.add also takes attribute-id sequences (see _norm_id).
+    matcher.add(key, list(patterns))  # type: ignore[arg-type]
 
 
 def _reach(pattern: list[dict[str, Any]]) -> int | None:

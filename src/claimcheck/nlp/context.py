@@ -93,9 +93,17 @@ class ContextDetector:
             self._cue(strings[m], sent.doc[s:e])
             for m, s, e in self.compiler.phrases(sent)
         ]
-        if len(self.compiler.patterns):
+        if len(self.compiler.patterns) and self._patterns_may_match(sent):
             found += [self._cue(sp.label_, sp) for sp in self.compiler.patterns(sent, as_spans=True)]
         return _sorted_cues(found)
+
+    def _patterns_may_match(self, sent: Span) -> bool:
+        """False when no token pattern can match: none lacks a literal word, and no anchor word is here.
+
+        Every anchored pattern requires its anchor word, so a sentence without any anchor has no match;
+        the Matcher (slow: a Python object per token) then need not run over it.
+        """
+        return bool(self.compiler.unanchored) or bool(self.compiler.anchors(sent))
 
     def _cue(self, cue_id: str, span: Span) -> Cue:
         rule = self.cues[cue_id]

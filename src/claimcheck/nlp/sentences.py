@@ -29,8 +29,11 @@ _ABBREVIATIONS = frozenset(
 # the regex engine jumps from candidate to candidate; abbreviations ("Dr. Ruiz") are then checked in Python
 # at full stops only (about one per sentence).
 # The look-behind starts a match only at the first mark of a run, so a long run is tried once, not once
-# per mark (which made "!" x 20,000 quadratic).
-_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’»)\]]*[ \t]+(?![a-záéíóúüñ—–])|\n\s*")
+# per mark (which made "!" x 20,000 quadratic). It is written after the first character, so that the
+# pattern begins with one character set: the regex engine then skips ahead to the next mark or line break
+# instead of trying a match at every character (3-4 times faster; tests/test_speed_sentences.py checks
+# it finds exactly what r"(?<![.!?…])[.!?…]+[\"'”’»)\]]*[ \t]+(?![a-záéíóúüñ—–])|\n\s*" finds).
+_BOUNDARY = re.compile(r"[.!?…\n](?:(?<=\n)\s*|(?<![.!?…]{2})[.!?…]*[\"'”’»)\]]*[ \t]+(?![a-záéíóúüñ—–]))")
 MAX_SENTENCE_CHARS = 1000
 MAX_BLOCK_CHARS = 5000
 _LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
