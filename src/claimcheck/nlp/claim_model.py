@@ -82,15 +82,27 @@ class ClaimModel:
 
     # -- scoring -----------------------------------------------------------------------------------------
     def scores(self, passages: Sequence[PassageFeatures]) -> np.ndarray:
-        """Raw linear scores, (passages, targets)."""
+        """Raw linear scores, (passages, targets), for all passages at once."""
         out = np.tile(self.intercepts, (len(passages), 1)).astype(np.float64)
-        for row, passage in enumerate(passages):
-            cols, values = self.vocabulary.vector(passage.text)
-            if len(cols):
-                out[row] += self.scales["text"] * (self.text_weights[:, cols] @ values)
-            out[row] += self.scales["rules"] * (self.rule_weights @ passage.rules)
-            if self.embedding_weights is not None and passage.embedding is not None:
-                out[row] += self.scales["embedding"] * (self.embedding_weights @ passage.embedding)
+        if not passages:
+            return out
+        rows = [self.vocabulary.vector(p.text) for p in passages]
+        lengths = [len(cols) for cols, _values in rows]
+        if sum(lengths):
+            cols = np.concatenate([c for c, _v in rows])
+            values = np.concatenate([v for _c, v in rows])
+            contributions = self.text_weights[:, cols] * values  # (targets, all terms of all passages)
+            owner = np.repeat(np.arange(len(passages)), lengths)
+            text = np.zeros((len(TARGETS), len(passages)))
+            np.add.at(text.T, owner, contributions.T)
+            out += self.scales["text"] * text.T
+        rules = np.stack([p.rules for p in passages]).astype(np.float64)
+        out += self.scales["rules"] * (rules @ self.rule_weights.T.astype(np.float64))
+        if self.embedding_weights is not None:
+            embedded = [i for i, p in enumerate(passages) if p.embedding is not None]
+            if embedded:
+                vectors = np.stack([passages[i].embedding for i in embedded])  # type: ignore[misc]
+                out[embedded] += self.scales["embedding"] * (vectors @ self.embedding_weights.T)
         return out
 
     def probabilities(self, passages: Sequence[PassageFeatures]) -> np.ndarray:

@@ -142,13 +142,17 @@ class ClaimClassifier:
     ) -> None:
         kept: list[Span] = []
         windows: list[Window] = doc._.windows
-        speakers = seller_voice(windows)
-        for window, window_spans, passage, seller in zip(windows, inside, features, speakers, strict=True):
+        asserted = self._asserted(windows, features)
+        for window, window_spans, passage, row in zip(windows, inside, features, asserted, strict=True):
             model = self._model_for(passage)
-            asserted = model.asserted(window.probabilities, seller)
+            by_category: dict[str, list[Span]] = {}
+            for span in window_spans:
+                by_category.setdefault(span.label_, []).append(span)
             for j, category in enumerate(CATEGORIES):
-                p = float(asserted[j])
-                rule_spans = [s for s in window_spans if s.label_ == category]
+                p = float(row[j])
+                rule_spans = by_category.get(category, [])
+                if not rule_spans and p < model.thresholds[category]:
+                    continue  # nothing to judge: the common case, kept cheap
                 ruled = any(s._.context == "asserted" for s in rule_spans)
                 confirmed = p >= model.threshold(category, rule_hit=ruled)
                 for span in rule_spans:
@@ -162,6 +166,19 @@ class ClaimClassifier:
                         kept.append(made)
         seen = {(s.start, s.end, s.label_) for s in spans}
         doc.spans[self.spans_key] = spans + [s for s in kept if (s.start, s.end, s.label_) not in seen]
+
+    def _asserted(self, windows: list[Window], features: list[PassageFeatures]) -> np.ndarray:
+        """(windows, categories): each window's categories weighed by who speaks, by the model that scored it."""
+        out = np.zeros((len(windows), len(CATEGORIES)))
+        if not windows:
+            return out
+        probabilities = np.stack([w.probabilities for w in windows])
+        sellers = seller_voice(windows)
+        full = np.array([self._model_for(f) is not self.fast for f in features])
+        for model, rows in ((self.fast, ~full), (self.full, full)):
+            if model is not None and rows.any():
+                out[rows] = model.asserted(probabilities[rows], sellers[rows])
+        return out
 
     def _model_span(
         self,
