@@ -78,7 +78,7 @@ def test_a_browser_that_dies_or_hangs_at_start_fails_the_page_only(tmp_path: Pat
         pytest.raises(RenderError, match="browser stopped"),
     ):
         dead.page("http://127.0.0.1:9/").__enter__()
-    import claimcheck.browser as module
+    import claimcheck.browser.process as module
 
     started: list[tuple[int, str]] = []
     spawn = module._spawn
