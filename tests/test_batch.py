@@ -149,6 +149,24 @@ def test_glob_filters_folder_files(cli, mixed_batch: list[str]) -> None:
     assert sorted(r["source"].rsplit("/", 1)[-1] for r in reports) == ["a.txt", "c.txt", "d.txt"]
 
 
+def test_a_resumed_scan_reads_past_more_stored_documents_than_it_reads_ahead(cli, tmp_path: Path) -> None:
+    """Regression: when every document of the read-ahead window was already stored, the pool had nothing in
+    flight and a resumed scan crashed ("batch pool: nothing in flight") instead of reading on."""
+    rows = [
+        json.dumps({"id": f"d{i}", "text": f"{(CLAIM, CLEAN, WARNING)[i % 3]} Page {i}."}) for i in range(400)
+    ]
+    pages = tmp_path / "pages.jsonl"
+    pages.write_text("\n".join(rows[:300]) + "\n")  # far more than --jobs 2 reads ahead (128 documents)
+    db = tmp_path / "scan.sqlite"
+    common = ["scan", "--no-model", str(pages), "--db", str(db), "--jobs", "2", "--no-progress"]
+    assert cli(*common).exit_code in (0, 1)
+    pages.write_text("\n".join(rows) + "\n")  # the crawl went on: the same file, 100 pages longer
+    result = cli(*common)
+    assert result.exit_code in (0, 1), result.output
+    assert [r["id"] for r in reports_of(result.stdout)] == [f"d{i}" for i in range(400)]
+    assert stored_count(db) == 400
+
+
 def test_killed_scan_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
     lines = tmp_path / "many.jsonl"
     texts = [CLAIM, CLEAN, WARNING]

@@ -158,6 +158,10 @@ class _Pool:
             self.workers.append(_Worker(self.context, self.spec))  # no more workers than chunks to do
             starting += 1
 
+    def in_flight(self) -> bool:
+        """Whether any chunk is waiting for a worker or being checked by one."""
+        return bool(self.todo) or any(w.queue or not w.ready for w in self.workers)
+
     def wait(self) -> list[tuple[int, Report]]:
         """Block until some worker answers, dies or runs over budget; return the reports that came in."""
         waiting = [w for w in self.workers if w.queue or not w.ready]
@@ -241,6 +245,8 @@ def pool_map(
                 in_flight -= sizes.popleft()
             if exhausted and not sizes:
                 return
+            if not pool.in_flight():
+                continue  # all read so far was already stored (a resumed scan): read on, nothing to wait for
             done.update(pool.wait())
     finally:
         pool.close()
