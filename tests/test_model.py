@@ -219,6 +219,15 @@ def test_train_and_eval_cv_from_the_command_line(cli, data_file: Path, tmp_path:
     assert figures["grouped_by"] == "site domain" and "fast" in figures["modes"]
 
 
+def test_training_on_one_site_is_one_clear_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = [r | {"source": "https://one.example/page"} for r in _rows()]
+    data = tmp_path / "one-site.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = cli("train", str(data), "--out", str(tmp_path / "m"), "--no-embeddings")
+    assert result.exit_code == 2 and "at least 2 sites (found 1)" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_targets_cover_categories_and_voices() -> None:
     assert TARGETS[-4:] == ("marketing", "cautionary", "neutral", "regulator") and len(TARGETS) == 13
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sklearn.model_selection import GroupKFold
 
 from claimcheck.checker import Checker
 from claimcheck.evaluation import EvalResult, Passage, tally
@@ -21,7 +20,7 @@ from claimcheck.nlp.claim_model import ClaimModel
 from claimcheck.nlp.embeddings import Embedder
 from claimcheck.rules import RuleSet
 from claimcheck.training.data import Example
-from claimcheck.training.fit import Settings, TrainingSet, fit_model
+from claimcheck.training.fit import Settings, TrainingSet, fit_model, site_folds
 
 MODES = ("default", "fast")
 BOOTSTRAP_ROUNDS = 1000
@@ -87,13 +86,13 @@ def cross_validate(
     use_embeddings = data.embeddings is not None
     modes = MODES if use_embeddings else ("fast",)
     reports: dict[str, list[Report | None]] = {m: [None] * len(groups) for m in modes}
-    splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     real = np.array([i for i, e in enumerate(data.examples) if not e.extra])
     extra = np.array([i for i, e in enumerate(data.examples) if e.extra], dtype=np.int64)
     splits = [
         (np.concatenate([real[train], extra]), real[test])  # written text always trains, is never scored
-        for train, test in splitter.split(np.zeros(len(real)), groups=[groups[i] for i in real])
+        for train, test in site_folds([groups[i] for i in real], folds, seed)
     ]
+    folds = len(splits)  # fewer than asked when there are fewer sites
     page_fold = _page_folds(pages, [{groups[i] for i in test} for _train, test in splits])
     for number, (train, test) in enumerate(splits, start=1):
         log(f"fold {number}/{folds}: training on {len(train)} passages, checking {len(test)}")

@@ -14,6 +14,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from claimcheck.errors import ClaimcheckError
 from claimcheck.nlp.address import AddressVoice, address_text, logit
 from claimcheck.nlp.claim_model import (
     CONFIRM_PREFIX,
@@ -39,7 +40,7 @@ class Settings:
     rule_scale: float = 1.0
     embedding_scale: float = 1.0
     min_df: int = 2
-    inner_folds: int = 4
+    inner_folds: int = 5  # as many as the outer folds: calibration, stack and thresholds see 4/5 of the sites
     seed: int = 0
     threshold_floor: float = 0.3  # thresholds below this are noise on a few dozen positives
     # A page has tens of windows: a claim no rule saw needs a higher bar than one passage alone would, or every
@@ -135,6 +136,15 @@ def fit_model(data: TrainingSet, settings: Settings, *, use_embeddings: bool) ->
     )
 
 
+def site_folds(groups: Sequence[str], folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(train, test) row indices, folds grouped by site; fewer folds when there are fewer sites."""
+    sites = len(set(groups))
+    if sites < 2:
+        raise ClaimcheckError(f"cross-validation needs passages from at least 2 sites (found {sites})")
+    splitter = GroupKFold(n_splits=min(folds, sites), shuffle=True, random_state=seed)
+    return list(splitter.split(np.zeros(len(groups)), groups=list(groups)))
+
+
 def _address_voice(
     data: TrainingSet, settings: Settings, marketing: np.ndarray, y: np.ndarray, real: np.ndarray
 ) -> tuple[AddressVoice | None, np.ndarray]:
@@ -150,8 +160,7 @@ def _address_voice(
         return None, marketing
     groups = [e.group for e in data.examples]
     scores = np.zeros(len(texts))
-    splitter = GroupKFold(n_splits=settings.inner_folds, shuffle=True, random_state=settings.seed)
-    for train, test in splitter.split(np.zeros(len(texts)), groups=groups):
+    for train, test in site_folds(groups, settings.inner_folds, settings.seed):
         rows = train[usable[train]]
         if len(set(seller[rows].tolist())) < 2:
             continue
@@ -215,8 +224,7 @@ def _out_of_fold_scores(
     y = data.targets()
     weights = np.array([e.weight for e in data.examples])
     out = np.zeros(y.shape, dtype=np.float64)
-    splitter = GroupKFold(n_splits=settings.inner_folds, shuffle=True, random_state=settings.seed)
-    for train, test in splitter.split(np.zeros(len(groups)), groups=groups):
+    for train, test in site_folds(groups, settings.inner_folds, settings.seed):
         part = data.subset(train)
         vocabulary = Vocabulary.fit([e.text for e in part.examples], settings.min_df)
         X_train = _design(part, vocabulary, settings, use_embeddings)
