@@ -105,8 +105,10 @@ class ClaimClassifier:
         probs = self._probabilities(features)
         url = doc.user_data.get(URL_KEY)
         if url:
-            for i, passage in enumerate(features):
-                probs[i] = self._model_for(passage).with_address(probs[i], url)
+            for model, rows in self._by_model(
+                features
+            ):  # the address is scored once per model, not per window
+                probs[rows] = model.with_address(probs[rows], url)
         doc._.windows = [Window(s, e, p) for (s, e), p in zip(windows, probs, strict=True)]
         self._judge(doc, spans, inside, features)
         return doc
@@ -174,11 +176,15 @@ class ClaimClassifier:
             return out
         probabilities = np.stack([w.probabilities for w in windows])
         sellers = seller_voice(windows)
-        full = np.array([self._model_for(f) is not self.fast for f in features])
-        for model, rows in ((self.fast, ~full), (self.full, full)):
-            if model is not None and rows.any():
-                out[rows] = model.asserted(probabilities[rows], sellers[rows])
+        for model, rows in self._by_model(features):
+            out[rows] = model.asserted(probabilities[rows], sellers[rows])
         return out
+
+    def _by_model(self, features: list[PassageFeatures]) -> list[tuple[ClaimModel, np.ndarray]]:
+        """(model, row mask) for each model that scored some of these windows (see _model_for)."""
+        full = np.array([self._model_for(f) is not self.fast for f in features], dtype=bool)
+        pairs = ((self.fast, ~full), (self.full, full))
+        return [(model, rows) for model, rows in pairs if model is not None and rows.any()]
 
     def _model_span(
         self,
