@@ -73,6 +73,23 @@ def mixed_batch(tmp_path: Path) -> list[str]:
     return [str(lines), str(tmp_path / "crawl.warc.gz"), str(folder)]
 
 
+def many_pages(folder: Path, count: int, texts: list[str]) -> Path:
+    """A JSONL batch long enough for a scan to be stopped mid-run."""
+    lines = folder / "many.jsonl"
+    with lines.open("w") as handle:
+        for i in range(count):
+            handle.write(
+                json.dumps({"id": f"d{i}", "text": f"{texts[i % len(texts)]} Page {i}. " * 8}) + "\n"
+            )
+    return lines
+
+
+def scan_command(lines: Path, db: Path, jobs: str, *extra: str) -> list[str]:
+    """`claimcheck scan` in its own process (so it can be killed), rules only, into a store."""
+    return [sys.executable, "-m", "claimcheck", "scan", "--no-model", str(lines), "--db", str(db),
+            "--jobs", jobs, "--no-progress", *extra]  # fmt: skip
+
+
 def stored_count(db: Path) -> int:
     """Documents in a store being written; 0 while the file exists but its tables do not yet."""
     try:
@@ -168,26 +185,10 @@ def test_a_resumed_scan_reads_past_more_stored_documents_than_it_reads_ahead(cli
 
 
 def test_killed_scan_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
-    lines = tmp_path / "many.jsonl"
-    texts = [CLAIM, CLEAN, WARNING]
     count = 2000
-    with lines.open("w") as handle:
-        for i in range(count):
-            handle.write(json.dumps({"id": f"d{i}", "text": f"{texts[i % 3]} Page {i}. " * 8}) + "\n")
+    lines = many_pages(tmp_path, count, [CLAIM, CLEAN, WARNING])
     db, out = tmp_path / "scan.sqlite", tmp_path / "out.jsonl"
-    command = [
-        sys.executable,
-        "-m",
-        "claimcheck",
-        "scan",
-        "--no-model",
-        str(lines),
-        "--db",
-        str(db),
-        "--jobs",
-        "2",
-    ]
-    command += ["--no-progress", "--out", str(out)]
+    command = scan_command(lines, db, "2", "--out", str(out))
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
@@ -297,24 +298,9 @@ def test_truncated_gzip_and_huge_pages_do_not_stop_a_batch(cli, tmp_path: Path) 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_interrupted_scan_says_how_to_resume(tmp_path: Path, jobs: str) -> None:
-    lines = tmp_path / "many.jsonl"
-    with lines.open("w") as handle:
-        for i in range(3000):
-            handle.write(json.dumps({"id": f"d{i}", "text": f"{CLAIM} Page {i}. " * 8}) + "\n")
+    lines = many_pages(tmp_path, 3000, [CLAIM])
     db = tmp_path / "scan.sqlite"
-    command = [
-        sys.executable,
-        "-m",
-        "claimcheck",
-        "scan",
-        "--no-model",
-        str(lines),
-        "--db",
-        str(db),
-        "--jobs",
-        jobs,
-        "--no-progress",
-    ]
+    command = scan_command(lines, db, jobs)
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
