@@ -156,7 +156,8 @@ def _address_voice(
     """
     seller = y[:, len(CATEGORIES) + VOICES.index("marketing")]
     texts = [address_text(e.url) for e in data.examples]
-    usable = np.array([bool(t) for t in texts]) & (seller >= 0)
+    has_url = np.array([bool(t) for t in texts])
+    usable = has_url & (seller >= 0)
     if usable.sum() < 20 or len(set(seller[usable].tolist())) < 2:
         return None, marketing
     groups = [e.group for e in data.examples]
@@ -176,7 +177,6 @@ def _address_voice(
     b = float(stack.intercept_[0])
     vocabulary, weights, intercept = _fit_address(texts, np.flatnonzero(usable), seller, settings)
     address = AddressVoice(vocabulary, weights.astype(np.float32), intercept, (a, c, b))
-    has_url = np.array([bool(t) for t in texts])
     combined = np.where(has_url, 1 / (1 + np.exp(-(features @ np.array([a, c]) + b))), marketing)
     return address, combined
 
