@@ -5,7 +5,9 @@ Training data here is written for the tests (templates in our own words), small 
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +17,9 @@ from claimcheck.checker import Checker
 from claimcheck.errors import ClaimcheckError
 from claimcheck.findings import Finding
 from claimcheck.nlp.claim_model import TARGETS, ClaimModel
+from claimcheck.nlp.classifier import length_allowance
 from claimcheck.nlp.features import RULE_FEATURES, Vocabulary, rule_vector, term_id, terms
+from claimcheck.rules.model import CATEGORIES
 from claimcheck.voice import page_voice, relayed
 
 pytest.importorskip("sklearn")
@@ -278,3 +282,27 @@ def test_words_and_meaning_are_fitted_apart_and_add_up(data_file: Path) -> None:
     assert full.embedding_weights is not None
     cure_all = TARGETS.index("cure_all")
     assert full.embedding_weights[cure_all, 0] == full.embedding_weights[cure_all].max()
+
+
+def test_a_long_page_needs_a_higher_score_for_a_claim_no_rule_words(small_model: ClaimModel) -> None:
+    """One window over the bar on a hundred-window page is likelier noise than on a one-window passage."""
+    cure_all = CATEGORIES.index("cure_all")
+    stack = small_model.asserted_calibration.copy()
+    stack[cure_all] = (
+        0.0,
+        0.0,
+        math.log(0.7 / 0.3),
+    )  # every window: cure_all asserted at 0.7, whatever it says
+    fixed = dataclasses.replace(
+        small_model, asserted_calibration=stack, thresholds={**small_model.thresholds, "cure_all": 0.65}
+    )
+    checker = Checker(model=None, models=(fixed, None))
+
+    def model_claims(text: str) -> list[Finding]:
+        return [f for f in checker.check_text(text, "en").findings if f.detector == "model"]
+
+    one_window = model_claims("Our office opens at nine.")
+    assert [(f.category, round(f.confidence or 0, 2)) for f in one_window] == [("cure_all", 0.7)]
+    hundred_windows = "\n\n".join(f"Our office on street {n} opens at nine." for n in range(100))
+    assert length_allowance(100) == pytest.approx(0.1)
+    assert not model_claims(hundred_windows)  # the bar there is 0.65 + 0.1
