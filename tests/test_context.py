@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claimcheck import Checker
+from claimcheck.nlp.context import MAX_QUOTE_MARKS, quotations
 
 
 def contexts(checker: Checker, text: str, category: str, lang: str | None = None) -> list[str]:
@@ -112,3 +113,21 @@ def test_a_comments_menu_item_at_the_top_does_not_silence_the_page(checker: Chec
     )
     report = checker.check_document(Document(id="t", source="t", raw=text.encode()))
     assert report.verdict == "flagged"
+
+
+def test_quotations_pair_marks_and_an_unclosed_one_runs_to_the_end() -> None:
+    text = 'He said "one" and «two», then “three'
+    spans = [text[s : e + 1] for s, e in quotations(text, 0, len(text))]
+    assert spans == ['"one"', "«two»", "“three"]
+    assert quotations('"' * (MAX_QUOTE_MARKS + 1) + " cure", 0, MAX_QUOTE_MARKS + 6) == []  # not prose
+
+
+def test_a_long_quotation_with_its_speaker_named_outside_is_reported(checker: Checker) -> None:
+    quote = (
+        "our shots cure arthritis for good, keep working for months after you stop, and cost less than a"
+        " single visit to a surgeon or a year of painkillers"
+    )
+    reported = checker.check_text(f'"Honestly, {quote}," the founder told a magazine.', "en")
+    assert {f.context for f in reported.findings if f.category == "cure_all"} == {"attributed"}
+    unattributed = checker.check_text(f"Honestly, {quote}, and the founder knows it.", "en")
+    assert "asserted" in {f.context for f in unattributed.findings if f.category == "cure_all"}

@@ -161,6 +161,8 @@ def _as_block_cue(cue: Cue, target: Span) -> Cue:
 def _reaches(cue: Cue, target: Span, terminators: list[Cue]) -> bool:
     rule = cue.rule
     assert rule is not None
+    if rule.reach == "quote":
+        return _speaks_the_quote(cue, target)
     if cue.end <= target.start and rule.direction in ("forward", "both"):
         gap_start, gap_end = cue.end, target.start
     elif cue.start >= target.end and rule.direction in ("backward", "both"):
@@ -170,6 +172,41 @@ def _reaches(cue: Cue, target: Span, terminators: list[Cue]) -> bool:
     if gap_end - gap_start > rule.window:
         return False
     return not any(gap_start <= t.start and t.end <= gap_end for t in terminators)
+
+
+def _speaks_the_quote(cue: Cue, target: Span) -> bool:
+    """The finding is inside a quotation of its sentence and the cue ("she said") is outside it.
+
+    Only double quotation marks and guillemets count: apostrophes are too often not quotation marks.
+    """
+    doc = target.doc
+    sent = sentence_of(target)
+    cue_start, cue_end = doc[cue.start].idx, doc[cue.end - 1].idx + len(doc[cue.end - 1])
+    for start, end in quotations(doc_text(doc), sent.start_char, sent.end_char):
+        if start < target.start_char and target.end_char <= end:
+            return cue_end <= start or cue_start >= end
+    return False
+
+
+def quotations(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(opening mark, closing mark) offsets of the quotations in text[start:end]; an unclosed one runs on.
+
+    A sentence with more than MAX_QUOTE_MARKS marks is not prose (and would cost a scan per finding): none.
+    """
+    found: list[tuple[int, int]] = []
+    opened = -1
+    for count, mark in enumerate(_DOUBLE_MARK.finditer(text, start, end)):
+        if count >= MAX_QUOTE_MARKS:
+            return []
+        i, char = mark.start(), mark.group()
+        if opened < 0 and char in _DOUBLE_OPEN:
+            opened = i
+        elif opened >= 0 and char in _DOUBLE_CLOSE:
+            found.append((opened, i))
+            opened = -1
+    if opened >= 0:
+        found.append((opened, end))
+    return found
 
 
 def _distance(cue: Cue, target: Span) -> int:
@@ -209,6 +246,10 @@ _YES = re.compile(
 )
 _QUOTES_OPEN = {'"', "'", "“", "‘", "«", "„"}
 _QUOTES_CLOSE = {'"', "'", "”", "’", "»"}
+_DOUBLE_OPEN = {'"', "“", "«", "„"}
+_DOUBLE_CLOSE = {'"', "”", "»"}
+_DOUBLE_MARK = re.compile('["“”«»„]')
+MAX_QUOTE_MARKS = 40
 SCARE_QUOTE_CHARS = 16  # a quotation this close around a finding is a mention, not the page's voice
 
 

@@ -343,8 +343,8 @@ def _cue(data: Any, where: str, pack_lang: str | None) -> ContextRule:
     if isinstance(window, bool) or not isinstance(window, int) or window < 0:
         raise RuleError(where, line, cue_id, "'window' must be a whole number of tokens")
     reach = data.get("reach", "window")
-    if reach not in ("window", "block"):
-        raise RuleError(where, line, cue_id, "'reach' must be window or block")
+    if reach not in ("window", "block", "quote"):
+        raise RuleError(where, line, cue_id, "'reach' must be window, block or quote")
     skip = _str_list(data.get("skip_categories"), "skip_categories", where, line, cue_id)
     bad = [c for c in skip if c not in CATEGORIES]
     if bad:

@@ -123,9 +123,9 @@ class ContextRule:
     origin: Origin
     direction: str = "both"
     window: int = 8
-    reach: str = (
-        "window"  # or "block": every finding in the block, unless its sentence is in the seller's voice
-    )
+    # "window": findings within `window` tokens; "block": every finding in the block, unless its sentence is
+    # in the seller's voice; "quote": every finding inside a quotation of the sentence, the cue outside it.
+    reach: str = "window"
     skip_categories: list[str] = field(default_factory=list)
     examples: list[ContextExample] = field(default_factory=list)
 
