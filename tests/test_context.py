@@ -115,10 +115,10 @@ def test_a_comments_menu_item_at_the_top_does_not_silence_the_page(checker: Chec
     assert report.verdict == "flagged"
 
 
-def test_quotations_pair_marks_and_an_unclosed_one_runs_to_the_end() -> None:
-    text = 'He said "one" and «two», then “three'
+def test_quotations_pair_marks_and_skip_inch_marks_and_unclosed_ones() -> None:
+    text = 'He said "one" and «two» of 2" length, then “three'
     spans = [text[s : e + 1] for s, e in quotations(text, 0, len(text))]
-    assert spans == ['"one"', "«two»", "“three"]
+    assert spans == ['"one"', "«two»"]
     assert quotations('"' * (MAX_QUOTE_MARKS + 1) + " cure", 0, MAX_QUOTE_MARKS + 6) == []  # not prose
 
 
@@ -131,3 +131,25 @@ def test_a_long_quotation_with_its_speaker_named_outside_is_reported(checker: Ch
     assert {f.context for f in reported.findings if f.category == "cure_all"} == {"attributed"}
     unattributed = checker.check_text(f"Honestly, {quote}, and the founder knows it.", "en")
     assert "asserted" in {f.context for f in unattributed.findings if f.category == "cure_all"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the speaker named outside the quotation is the clinic's own ("our founder")
+        '"Honestly, {quote}," explains our founder.',
+        # the cue sits in another quotation of the sentence
+        'Our promise: "{quote}", and one mother: "I still recall the day".',
+        # an inch mark is no quotation mark: nothing is quoted
+        'Dr. Lee explains: our 2" patch is for knees, and {quote}.',
+        # a stray mark opens no quotation that runs on
+        'Add two drops to your "morning routine, because {quote}.',
+    ],
+)
+def test_quotation_reach_does_not_silence_the_seller(checker: Checker, text: str) -> None:
+    quote = (
+        "our shots cure arthritis for good, keep working for months after you stop, and cost less than a"
+        " single visit to a surgeon or a year of painkillers"
+    )
+    report = checker.check_text(text.format(quote=quote), "en")
+    assert "asserted" in {f.context for f in report.findings if f.category == "cure_all"}

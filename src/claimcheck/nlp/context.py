@@ -114,6 +114,7 @@ class ContextDetector:
             return "attributed", "reader comment"
         pseudo = [c for c in cues if c.kind == "pseudo"]
         terminators = [c for c in cues if c.kind == "terminate"]
+        quoted_in = _reported_quotations(doc, sent, target, cues, pseudo)
         reaching: list[Cue] = []
         for cue in cues:
             if (
@@ -128,7 +129,10 @@ class ContextDetector:
                 p.start <= cue.start < p.end for p in pseudo
             ):  # a cue that begins inside a pseudo cue is one
                 continue
-            if _reaches(cue, target, terminators):
+            if cue.rule.reach == "quote":
+                if quoted_in and not any(_cue_in(doc, cue, span) for span in quoted_in):
+                    reaching.append(cue)
+            elif _reaches(cue, target, terminators):
                 reaching.append(cue)
         question = _question_cue(sent, target)
         if question and not _answered_yes(doc, sent):
@@ -161,8 +165,6 @@ def _as_block_cue(cue: Cue, target: Span) -> Cue:
 def _reaches(cue: Cue, target: Span, terminators: list[Cue]) -> bool:
     rule = cue.rule
     assert rule is not None
-    if rule.reach == "quote":
-        return _speaks_the_quote(cue, target)
     if cue.end <= target.start and rule.direction in ("forward", "both"):
         gap_start, gap_end = cue.end, target.start
     elif cue.start >= target.end and rule.direction in ("backward", "both"):
@@ -174,24 +176,40 @@ def _reaches(cue: Cue, target: Span, terminators: list[Cue]) -> bool:
     return not any(gap_start <= t.start and t.end <= gap_end for t in terminators)
 
 
-def _speaks_the_quote(cue: Cue, target: Span) -> bool:
-    """The finding is inside a quotation of its sentence and the cue ("she said") is outside it.
+def _reported_quotations(
+    doc: Doc, sent: Span, target: Span, cues: list[Cue], pseudo: list[Cue]
+) -> list[tuple[int, int]]:
+    """The sentence's quotations, when the finding is inside one and a quote-reach cue could report it.
 
-    Only double quotation marks and guillemets count: apostrophes are too often not quotation marks.
+    Empty when no such cue is in the sentence (the common case: nothing is scanned), when the finding is not
+    quoted, or when the seller speaks outside the quotations ('"...," explains our founder': a clinic quoting
+    its own people still makes the claim).
     """
-    doc = target.doc
-    sent = sentence_of(target)
-    cue_start, cue_end = doc[cue.start].idx, doc[cue.end - 1].idx + len(doc[cue.end - 1])
-    for start, end in quotations(doc_text(doc), sent.start_char, sent.end_char):
-        if start < target.start_char and target.end_char <= end:
-            return cue_end <= start or cue_start >= end
-    return False
+    if not any(c.rule is not None and c.rule.reach == "quote" for c in cues):
+        return []
+    spans = quotations(doc_text(doc), sent.start_char, sent.end_char)
+    if not any(start < target.start_char and target.end_char <= end for start, end in spans):
+        return []
+    for cue in cues:
+        if cue.kind != "voice" or any(p.start <= cue.start < p.end for p in pseudo):
+            continue
+        if not any(_cue_in(doc, cue, span) for span in spans):
+            return []
+    return spans
+
+
+def _cue_in(doc: Doc, cue: Cue, span: tuple[int, int]) -> bool:
+    """Whether the cue's words lie inside the quotation `span` (character offsets of its marks)."""
+    return span[0] < doc[cue.start].idx and doc[cue.end - 1].idx + len(doc[cue.end - 1]) <= span[1]
 
 
 def quotations(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """(opening mark, closing mark) offsets of the quotations in text[start:end]; an unclosed one runs on.
+    """(opening mark, closing mark) offsets of the closed quotations in text[start:end].
 
-    A sentence with more than MAX_QUOTE_MARKS marks is not prose (and would cost a scan per finding): none.
+    Double marks and guillemets only (apostrophes are too often not quotation marks); a straight mark after a
+    digit (2" = two inches) or inside a word is no quotation mark; an unclosed quotation is not one (a stray
+    mark must not report the rest of the sentence). A sentence with more than MAX_QUOTE_MARKS marks is not
+    prose: none.
     """
     found: list[tuple[int, int]] = []
     opened = -1
@@ -199,13 +217,13 @@ def quotations(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if count >= MAX_QUOTE_MARKS:
             return []
         i, char = mark.start(), mark.group()
+        if char == '"' and (_inside_word(text, i) or (i > 0 and text[i - 1].isdigit())):
+            continue
         if opened < 0 and char in _DOUBLE_OPEN:
             opened = i
         elif opened >= 0 and char in _DOUBLE_CLOSE:
             found.append((opened, i))
             opened = -1
-    if opened >= 0:
-        found.append((opened, end))
     return found
 
 
