@@ -136,6 +136,22 @@ cues:
     assert "[brackets]" in str(load_error(tmp_path, pack))
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [("reach", "page", "window, block or quote"), ("seller_guard", '"yes"', "true or false")],
+)
+def test_cue_reach_and_seller_guard_are_checked(tmp_path: Path, key: str, value: str, message: str) -> None:
+    pack = f"""\
+lang: en
+cues:
+  - id: context.test.cue
+    kind: attributed
+    {key}: {value}
+    phrases: [nah]
+"""
+    assert message in str(load_error(tmp_path, pack))
+
+
 def test_ruleset_digest_changes_with_rules(tmp_path: Path) -> None:
     base = load_rules().digest
     assert load_rules([write(tmp_path, GOOD_RULE)]).digest != base

@@ -115,12 +115,14 @@ class ContextDetector:
         pseudo = [c for c in cues if c.kind == "pseudo"]
         terminators = [c for c in cues if c.kind == "terminate"]
         quoted_in = _reported_quotations(doc, sent, target, cues, pseudo)
+        seller = any(c.rule is not None and c.rule.seller_guard for c in cues) and _seller_speaks(cues)
         reaching: list[Cue] = []
         for cue in cues:
             if (
                 cue.rule is None
                 or cue.kind in ("pseudo", "terminate", "voice")
                 or target.label_ in cue.rule.skip_categories
+                or (seller and cue.rule.seller_guard)
             ):
                 continue
             if cue.start < target.end and target.start < cue.end:

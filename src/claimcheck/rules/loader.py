@@ -56,6 +56,7 @@ CUE_KEYS = {
     "direction",
     "window",
     "reach",
+    "seller_guard",
     "skip_categories",
     "examples",
 }
@@ -345,6 +346,9 @@ def _cue(data: Any, where: str, pack_lang: str | None) -> ContextRule:
     reach = data.get("reach", "window")
     if reach not in ("window", "block", "quote"):
         raise RuleError(where, line, cue_id, "'reach' must be window, block or quote")
+    seller_guard = data.get("seller_guard", False)
+    if not isinstance(seller_guard, bool):
+        raise RuleError(where, line, cue_id, "'seller_guard' must be true or false")
     skip = _str_list(data.get("skip_categories"), "skip_categories", where, line, cue_id)
     bad = [c for c in skip if c not in CATEGORIES]
     if bad:
@@ -361,6 +365,7 @@ def _cue(data: Any, where: str, pack_lang: str | None) -> ContextRule:
         direction=direction,
         window=window,
         reach=reach,
+        seller_guard=seller_guard,
         skip_categories=skip,
         examples=_cue_examples(data.get("examples"), where, line, cue_id),
     )

@@ -126,6 +126,9 @@ class ContextRule:
     # "window": findings within `window` tokens; "block": every finding in the block, unless its sentence is
     # in the seller's voice; "quote": every finding inside a quotation of the sentence, the cue outside it.
     reach: str = "window"
+    # True: the cue does not apply in a sentence where the seller speaks ("we", "our"): "Todo indica que
+    # nuestras células..." is the clinic's own claim, "El informe indica que..." a report.
+    seller_guard: bool = False
     skip_categories: list[str] = field(default_factory=list)
     examples: list[ContextExample] = field(default_factory=list)
 
@@ -138,6 +141,7 @@ class ContextRule:
             "direction": self.direction,
             "window": self.window,
             "reach": self.reach,
+            "seller_guard": self.seller_guard,
             "skip_categories": self.skip_categories,
             "examples": [{"text": e.text, "expect": e.expect} for e in self.examples],
         }
