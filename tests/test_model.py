@@ -17,7 +17,7 @@ from claimcheck.checker import Checker
 from claimcheck.errors import ClaimcheckError
 from claimcheck.findings import Finding
 from claimcheck.nlp.claim_model import TARGETS, ClaimModel
-from claimcheck.nlp.classifier import length_allowance
+from claimcheck.nlp.classifier import BAR_PER_DECADE, length_allowance
 from claimcheck.nlp.features import RULE_FEATURES, Vocabulary, rule_vector, term_id, terms
 from claimcheck.rules.model import CATEGORIES
 from claimcheck.voice import page_voice, relayed
@@ -304,5 +304,5 @@ def test_a_long_page_needs_a_higher_score_for_a_claim_no_rule_words(small_model:
     one_window = model_claims("Our office opens at nine.")
     assert [(f.category, round(f.confidence or 0, 2)) for f in one_window] == [("cure_all", 0.7)]
     hundred_windows = "\n\n".join(f"Our office on street {n} opens at nine." for n in range(100))
-    assert length_allowance(100) == pytest.approx(0.1)
-    assert not model_claims(hundred_windows)  # the bar there is 0.65 + 0.1
+    assert length_allowance(100) == pytest.approx(2 * BAR_PER_DECADE) and BAR_PER_DECADE > 0.05
+    assert not model_claims(hundred_windows)  # the bar there is 0.65 + 0.2

@@ -39,9 +39,10 @@ URL_KEY = "claimcheck.url"  # Doc.user_data: the checked page's address, when kn
 PAGE_WEIGHT = 0.5  # in a window's seller voice, the share of the whole text's voice (seller_voice)
 # A claim no rule words is added when one window clears the bar. The bar is calibrated on passages of one
 # window; a page of a hundred windows has a hundred chances for one to clear it by noise, so the bar rises by
-# this much for every tenfold more windows (0 for a single passage, +0.1 for a hundred windows). Long real
-# warning pages (the seeds) each got one such claim at 0.60-0.64 without it.
-BAR_PER_DECADE = 0.05
+# this much for every tenfold more windows (0 for a single passage, +0.2 for a hundred windows). Long real
+# warning pages (the seeds) each got one such claim at 0.60-0.64 without it; with it the passage bar could
+# come down from 0.6 to 0.55 (fit.Settings.add_floor).
+BAR_PER_DECADE = 0.1
 BAR_CAP = 0.9
 
 
