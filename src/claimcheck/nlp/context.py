@@ -127,9 +127,7 @@ class ContextDetector:
                 continue
             if cue.start < target.end and target.start < cue.end:
                 continue  # cue words inside the claim belong to the claim ("no risk of rejection")
-            if any(
-                p.start <= cue.start < p.end for p in pseudo
-            ):  # a cue that begins inside a pseudo cue is one
+            if _in_pseudo(cue, pseudo):  # a cue that begins inside a pseudo cue is one
                 continue
             if cue.rule.reach == "quote":
                 if quoted_in and not any(_cue_in(doc, cue, span) for span in quoted_in):
@@ -152,7 +150,12 @@ class ContextDetector:
 def _seller_speaks(cues: list[Cue]) -> bool:
     """A "voice" cue ("we", "our", "you") that is not part of a pseudo cue ("our reporter")."""
     pseudo = [c for c in cues if c.kind == "pseudo"]
-    return any(c.kind == "voice" and not any(p.start <= c.start < p.end for p in pseudo) for c in cues)
+    return any(c.kind == "voice" and not _in_pseudo(c, pseudo) for c in cues)
+
+
+def _in_pseudo(cue: Cue, pseudo: list[Cue]) -> bool:
+    """A cue that begins inside a pseudo cue is part of it ("our reporter", "no side effects")."""
+    return any(p.start <= cue.start < p.end for p in pseudo)
 
 
 def _overlaps(cue: Cue, span: Span) -> bool:
@@ -193,7 +196,7 @@ def _reported_quotations(
     if not any(start < target.start_char and target.end_char <= end for start, end in spans):
         return []
     for cue in cues:
-        if cue.kind != "voice" or any(p.start <= cue.start < p.end for p in pseudo):
+        if cue.kind != "voice" or _in_pseudo(cue, pseudo):
             continue
         if not any(_cue_in(doc, cue, span) for span in spans):
             return []
