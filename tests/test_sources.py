@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from claimcheck.lang import detect, segments
 from claimcheck.sources import Document, prepare
 from claimcheck.sources.html import extract_html
@@ -129,3 +131,22 @@ def test_csv_cells_never_start_a_formula() -> None:
     row = list(csv.reader(io.StringIO(out.getvalue())))[1]
     assert all(not cell.startswith(("=", "+", "-", "@")) for cell in row)
     assert row[0] == "'@SUM(A1)"
+
+
+def test_checking_plain_text_does_not_import_the_html_extractor(tmp_path: Path) -> None:
+    """trafilatura costs about 0.2 s of every `check` start-up; only HTML needs it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, claimcheck.cli.check\n"
+        "from claimcheck.sources import prepare, read_single\n"
+        "prepare(read_single(sys.argv[1]))\n"
+        "assert 'trafilatura' not in sys.modules, 'imported for plain text'\n"
+        "prepare(read_single(sys.argv[2]))\n"
+        "assert 'trafilatura' in sys.modules\n"
+    )
+    text, page = tmp_path / "plain.txt", tmp_path / "page.html"
+    text.write_text("Our stem cells cure autism.\n", encoding="utf-8")
+    page.write_text("<html><body><p>Our stem cells cure autism.</p></body></html>", encoding="utf-8")
+    subprocess.run([sys.executable, "-c", code, str(text), str(page)], check=True, timeout=60)

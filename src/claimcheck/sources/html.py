@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import re
 
-import trafilatura
 from lxml import etree
 
 from claimcheck.sources.markup import bounded_html, drop, parse
@@ -26,6 +25,8 @@ def has_markup(text: str) -> bool:
 
 def extract_html(html: str) -> tuple[str, int | None]:
     """Return (text, offset where reader comments start or None)."""
+    import trafilatura  # here, not at the top: checking plain text never pays for importing it (~0.2 s)
+
     if "<body" not in html[:4096].lower():
         html = f"<html><body>{html}</body></html>"  # a fragment, as JSONL dumps often hold
     html = bounded_html(html) or html
@@ -109,6 +110,8 @@ def _add_block(node: etree._Element, blocks: list[str], last_parent: _Parent) ->
 
 def _fallback(html: str) -> str:
     """Very short or unusual pages, where trafilatura finds no main text: keep all visible text."""
+    import trafilatura
+
     text = trafilatura.html2txt(html) or ""
     if text.strip():
         return text
