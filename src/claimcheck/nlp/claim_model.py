@@ -71,10 +71,9 @@ class ClaimModel:
         default_factory=dict
     )  # data, CV figures, date, command (written by training)
 
-    def threshold(self, category: str, *, rule_hit: bool) -> float:
-        if rule_hit:
-            return self.thresholds.get(CONFIRM_PREFIX + category, self.thresholds[category])
-        return self.thresholds[category]
+    def confirm_bar(self, category: str) -> float:
+        """The bar a rule's asserted hit must clear to be kept (the bar for adding a claim is thresholds[c])."""
+        return self.thresholds.get(CONFIRM_PREFIX + category, self.thresholds[category])
 
     @property
     def uses_embeddings(self) -> bool:

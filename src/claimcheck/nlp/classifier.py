@@ -166,7 +166,7 @@ class ClaimClassifier:
                 if not rule_spans and p < add_bar:
                     continue  # nothing to judge: the common case, kept cheap
                 ruled = any(s._.context == "asserted" for s in rule_spans)
-                confirmed = p >= (model.threshold(category, rule_hit=True) if ruled else add_bar)
+                confirmed = p >= (model.confirm_bar(category) if ruled else add_bar)
                 for span in rule_spans:
                     span._.confidence = p
                     if span._.context == "asserted" and not confirmed:
