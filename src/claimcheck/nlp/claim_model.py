@@ -85,16 +85,13 @@ class ClaimModel:
         out = np.tile(self.intercepts, (len(passages), 1)).astype(np.float64)
         if not passages:
             return out
-        rows = [self.vocabulary.vector(p.text) for p in passages]
-        lengths = [len(cols) for cols, _values in rows]
-        if sum(lengths):
-            cols = np.concatenate([c for c, _v in rows])
-            values = np.concatenate([v for _c, v in rows])
-            contributions = self.text_weights[:, cols] * values  # (targets, all terms of all passages)
-            owner = np.repeat(np.arange(len(passages)), lengths)
-            text = np.zeros((len(TARGETS), len(passages)))
-            np.add.at(text.T, owner, contributions.T)
-            out += self.scales["text"] * text.T
+        rows, cols, values = self.vocabulary.matrix([p.text for p in passages])
+        if len(rows):
+            # Sum each passage's terms: rows are sorted, so each passage's terms are one run (reduceat).
+            firsts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            # (targets, all terms of all passages)
+            contributions = self.text_weights[:, cols] * values.astype(np.float64)
+            out[rows[firsts]] += self.scales["text"] * np.add.reduceat(contributions, firsts, axis=1).T
         rules = np.stack([p.rules for p in passages]).astype(np.float64)
         out += self.scales["rules"] * (rules @ self.rule_weights.T.astype(np.float64))
         if self.embedding_weights is not None:

@@ -153,18 +153,20 @@ class ClaimClassifier:
         kept: list[Span] = []
         windows: list[Window] = doc._.windows
         asserted = self._asserted(windows, features)
-        raise_by = length_allowance(len(windows))
-        for window, window_spans, passage, row in zip(windows, inside, features, asserted, strict=True):
+        add_bars = self._add_bars(features, length_allowance(len(windows)))
+        # Only windows with a rule hit or a category over its bar need a look: the rest is the common case.
+        ruled_windows = np.array([bool(s) for s in inside], dtype=bool)
+        for w in np.flatnonzero((asserted >= add_bars).any(axis=1) | ruled_windows):
+            window, window_spans, passage = windows[w], inside[w], features[w]
             model = self._model_for(passage)
             by_category: dict[str, list[Span]] = {}
             for span in window_spans:
                 by_category.setdefault(span.label_, []).append(span)
             for j, category in enumerate(CATEGORIES):
-                p = float(row[j])
+                p, add_bar = float(asserted[w, j]), float(add_bars[w, j])
                 rule_spans = by_category.get(category, [])
-                add_bar = min(model.thresholds[category] + raise_by, BAR_CAP)
                 if not rule_spans and p < add_bar:
-                    continue  # nothing to judge: the common case, kept cheap
+                    continue
                 ruled = any(s._.context == "asserted" for s in rule_spans)
                 confirmed = p >= (model.confirm_bar(category) if ruled else add_bar)
                 for span in rule_spans:
@@ -178,6 +180,13 @@ class ClaimClassifier:
                         kept.append(made)
         seen = {(s.start, s.end, s.label_) for s in spans}
         doc.spans[self.spans_key] = spans + [s for s in kept if (s.start, s.end, s.label_) not in seen]
+
+    def _add_bars(self, features: list[PassageFeatures], raise_by: float) -> np.ndarray:
+        """(windows, categories): the bar a claim no rule words must clear, by the model that scored each."""
+        out = np.zeros((len(features), len(CATEGORIES)))
+        for model, rows in self._by_model(features):
+            out[rows] = np.minimum([model.thresholds[c] + raise_by for c in CATEGORIES], BAR_CAP)
+        return out
 
     def _asserted(self, windows: list[Window], features: list[PassageFeatures]) -> np.ndarray:
         """(windows, categories): each window's categories weighed by who speaks, by the model that scored it."""

@@ -103,13 +103,27 @@ class Vocabulary:
         found = [get(crc32(term.encode("utf-8"))) for term in terms(text)]
         return [column for column in found if column is not None]
 
+    def matrix(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """TF-IDF rows of many texts (sublinear tf, L2-normalised) as sparse (rows, columns, values).
+
+        Sorted by row, then column. Training and checking both build their rows here, and all texts at
+        once: per-text counting and normalising cost as much as extracting the terms.
+        """
+        columns: list[int] = []
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        for i, text in enumerate(texts):
+            found = self._term_columns(text)
+            columns += found
+            lengths[i] = len(found)
+        owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        width = max(self.size, 1)
+        keys, tf = np.unique(owner * width + np.asarray(columns, dtype=np.int64), return_counts=True)
+        rows, cols = np.divmod(keys, width)
+        values = (1 + np.log(tf.astype(np.float32))) * self.idf[cols]
+        norms = np.sqrt(np.bincount(rows, weights=np.square(values, dtype=np.float64), minlength=len(texts)))
+        return rows, cols, (values / norms[rows]).astype(np.float32)
+
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Sparse TF-IDF row as (columns, values)."""
-        counts = Counter(self._term_columns(text))  # columns in order of first occurrence, as before
-        if not counts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-        values = (1 + np.log(tf)) * self.idf[cols]
-        # What np.linalg.norm computes for a 1-D float array (x.dot(x), then sqrt), without its checks.
-        return cols, values / np.sqrt(values.dot(values))
+        """One text's TF-IDF row as (columns, values), as matrix() computes it."""
+        _rows, cols, values = self.matrix([text])
+        return cols, values

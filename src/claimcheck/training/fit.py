@@ -198,13 +198,8 @@ def _fit_address(
 
 
 def _rows(vocabulary: Vocabulary, texts: list[str]) -> csr_matrix:
-    rows, cols, vals = [], [], []
-    for i, text in enumerate(texts):
-        c, values = vocabulary.vector(text)
-        rows += [i] * len(c)
-        cols += c.tolist()
-        vals += values.tolist()
-    return csr_matrix((vals, (rows, cols)), shape=(len(texts), vocabulary.size), dtype=np.float64)
+    rows, cols, values = vocabulary.matrix(texts)
+    return csr_matrix((values, (rows, cols)), shape=(len(texts), vocabulary.size), dtype=np.float64)
 
 
 def _logistic(settings: Settings) -> LogisticRegression:
