@@ -29,6 +29,8 @@ from claimcheck.rules.model import CATEGORIES
 from claimcheck.training.data import Example
 
 ADDRESS_C = 2.0  # an address has a handful of terms: a little more regularisation than passages get
+BUDGET_STEP, MAX_RAISE = 0.025, 0.3  # how the bars rise to keep within Settings.false_alarm_budget
+BAR_LIMIT = 0.95  # and no bar rises past this
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,11 @@ class Settings:
     # 0.5 gave F1 0.469 (7.2% false alarms) against 0.454 at 0.55; the seeds stay clean.
     fast_add_floor: float = 0.5
     confirm_cap: float = 0.5
+    # The share of label-less passages the inner folds may flag; past it every bar rises by BUDGET_STEP until
+    # it holds. Per-category F0.5 thresholds ignore that the categories add up, and each retrained model moved
+    # the outer figure by about half a point. Grouped CV over fold seeds 0-2: no budget gave F1 0.505 with
+    # 8.1% false alarms (up to 8.5%), 0.085 gave 0.497 with 7.8% (at most 8.0%), 0.08 gave 0.488 with 7.4%.
+    false_alarm_budget: float = 0.085
     precision_weight: float = 0.5  # F-beta's beta for choosing thresholds: precision counts double
     # Words (with rule hits) and meaning (the embedding) are fitted as two regressions whose log-odds add up,
     # not as one over both. Under grouped CV on passages this was better on each of four fold seeds (micro-F1
@@ -109,6 +116,8 @@ def fit_model(data: TrainingSet, settings: Settings, *, use_embeddings: bool) ->
     probs = calibrated(raw_oof, np.asarray(calibration))
     address, marketing = _address_voice(data, settings, marketing_of(probs), y, real)
     asserted_calibration, thresholds = [], {}
+    decisions = np.zeros((len(y), len(CATEGORIES)))  # out-of-fold `asserted`, for the false-alarm budget
+    ruled_hits = np.zeros((len(y), len(CATEGORIES)), dtype=bool)
     add_floor = settings.add_floor if use_embeddings else settings.fast_add_floor
     for j, target in enumerate(CATEGORIES):
         # The same column as ClaimModel.asserted: the category's probability weighed by who speaks.
@@ -123,6 +132,9 @@ def fit_model(data: TrainingSet, settings: Settings, *, use_embeddings: bool) ->
         # A rule's asserted hit is dismissed only when the model finds it more likely wrong than right.
         confirm = _best_threshold(asserted[ruled_real], y[ruled_real, j], settings)
         thresholds[CONFIRM_PREFIX + target] = min(confirm, settings.confirm_cap)
+        decisions[:, j], ruled_hits[:, j] = asserted, ruled
+    label_less = real & (y[:, : len(CATEGORIES)].sum(axis=1) == 0)
+    thresholds = _within_budget(thresholds, decisions[label_less], ruled_hits[label_less], settings)
     coef = np.vstack(coefs)
     v = vocabulary.size
     rules_end = v + data.rules.shape[1]
@@ -142,6 +154,27 @@ def fit_model(data: TrainingSet, settings: Settings, *, use_embeddings: bool) ->
             "embedding": settings.embedding_scale,
         },
     )
+
+
+def _within_budget(
+    thresholds: dict[str, float], asserted: np.ndarray, ruled: np.ndarray, settings: Settings
+) -> dict[str, float]:
+    """Every bar raised by the same steps until at most `false_alarm_budget` of the label-less passages
+    (out-of-fold `asserted` probabilities, and whether a rule's asserted hit is in each) would be flagged."""
+
+    def raised(by: float) -> dict[str, float]:
+        return {name: round(min(bar + by, BAR_LIMIT), 3) for name, bar in thresholds.items()}
+
+    def flagged(bars: dict[str, float]) -> float:
+        add = np.array([bars[c] for c in CATEGORIES])
+        confirm = np.array([bars[CONFIRM_PREFIX + c] for c in CATEGORIES])
+        flags = (ruled & (asserted >= confirm)) | (~ruled & (asserted >= add))
+        return float(flags.any(axis=1).mean()) if len(flags) else 0.0
+
+    by = 0.0
+    while flagged(raised(by)) > settings.false_alarm_budget and by < MAX_RAISE:
+        by += BUDGET_STEP
+    return raised(by)
 
 
 def site_folds(groups: Sequence[str], folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
