@@ -42,7 +42,9 @@ def write_card(path: Path, card: dict[str, Any], result: CVResult) -> None:
         "host and path words) shifts the voice when the address is known. A claim is a category in a seller's own",
         "voice, so each decision combines the category's log-odds with the seller voice's (a two-input Platt",
         "scaling fitted out of fold). Scores are Platt-calibrated on out-of-fold predictions; per-category",
-        "thresholds maximise F0.5 out of fold. Weights are applied with numpy at run time.",
+        "thresholds maximise F0.5 out of fold, then all bars rise together while the inner folds would flag more",
+        "label-less passages than the false-alarm budget (`Settings.false_alarm_budget`). Weights are applied",
+        "with numpy at run time.",
         "",
         "## Data",
         f"{card['passages']} real labelled passages ({card['labelled_passages']} with a category) from"
