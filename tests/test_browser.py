@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from claimcheck.browser import Browser, RenderError, find_browser, require_browser
+from claimcheck.browser.process import running_in_group
 from claimcheck.errors import ClaimcheckError
 from tests.test_audit import FixtureSite, Routes
 
@@ -39,19 +40,6 @@ def browser() -> Iterator[Browser]:
         pytest.skip("no Chromium (apt-get install chromium)")
     with Browser(timeout=15, max_bytes=100_000) as shared:
         yield shared
-
-
-def running_in_group(group: int) -> list[int]:
-    """Processes of a process group that still run (killed ones wait as zombies for init to reap them)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == group and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
 
 
 def gone(group: int, profile: str) -> bool:

@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from claimcheck.errors import ClaimcheckError, InputError
@@ -39,6 +40,7 @@ HEADLESS_FLAGS = (
 WINDOW = (1280, 1000)
 MAX_SHOT_HEIGHT = 16_384  # px: taller pages are cut here (Chromium's texture limit is near it)
 START_TIMEOUT = 30.0
+GROUP_EXIT_WAIT = 5.0  # seconds _kill waits for a killed browser's whole process group to stop
 # After the load event, scripts may still fetch and write the page: wait until the network has been quiet
 # for SETTLE_MS, for at most IDLE_MAX s (analytics beacons and long polls never go quiet).
 SETTLE_MS = 200
@@ -80,6 +82,26 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
         os.killpg(process.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=10)
+    # SIGKILL reaches the rest of the group asynchronously: on a loaded machine a helper process could still
+    # be running when the caller goes on (and a test looks), so wait for the group, within a bound.
+    deadline = time.monotonic() + GROUP_EXIT_WAIT
+    while running_in_group(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def running_in_group(group: int) -> list[int]:
+    """Processes of a process group that still run (killed ones wait as zombies for init to reap them).
+
+    Linux /proc only: elsewhere nothing is reported, and _kill does not wait."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 2 and fields[2] == str(group) and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
 
 
 def run_headless(browser: str, target: str, *args: str, timeout: float = 120.0, check: bool = True) -> str:
