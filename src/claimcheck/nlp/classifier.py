@@ -111,14 +111,13 @@ class ClaimClassifier:
             self._features(text, s, e, spans_in) for (s, e), spans_in in zip(windows, inside, strict=True)
         ]
         probs = self._probabilities(features)
+        by_model = self._by_model(features)  # which windows each model scored: used three times below
         url = doc.user_data.get(URL_KEY)
         if url:
-            for model, rows in self._by_model(
-                features
-            ):  # the address is scored once per model, not per window
+            for model, rows in by_model:  # the address is scored once per model, not per window
                 probs[rows] = model.with_address(probs[rows], url)
         doc._.windows = [Window(s, e, p) for (s, e), p in zip(windows, probs, strict=True)]
-        self._judge(doc, spans, inside, features)
+        self._judge(doc, spans, inside, features, by_model)
         return doc
 
     def _features(self, text: str, start: int, end: int, spans: list[Span]) -> PassageFeatures:
@@ -148,12 +147,17 @@ class ClaimClassifier:
         return self.full if self.full is not None and passage.embedding is not None else self.fast
 
     def _judge(
-        self, doc: Doc, spans: list[Span], inside: list[list[Span]], features: list[PassageFeatures]
+        self,
+        doc: Doc,
+        spans: list[Span],
+        inside: list[list[Span]],
+        features: list[PassageFeatures],
+        by_model: list[tuple[ClaimModel, np.ndarray]],
     ) -> None:
         kept: list[Span] = []
         windows: list[Window] = doc._.windows
-        asserted = self._asserted(windows, features)
-        add_bars = self._add_bars(features, length_allowance(len(windows)))
+        asserted = self._asserted(windows, by_model)
+        add_bars = _add_bars(len(windows), by_model, length_allowance(len(windows)))
         # Only windows with a rule hit or a category over its bar need a look: the rest is the common case.
         ruled_windows = np.array([bool(s) for s in inside], dtype=bool)
         for w in np.flatnonzero((asserted >= add_bars).any(axis=1) | ruled_windows):
@@ -181,21 +185,14 @@ class ClaimClassifier:
         seen = {(s.start, s.end, s.label_) for s in spans}
         doc.spans[self.spans_key] = spans + [s for s in kept if (s.start, s.end, s.label_) not in seen]
 
-    def _add_bars(self, features: list[PassageFeatures], raise_by: float) -> np.ndarray:
-        """(windows, categories): the bar a claim no rule words must clear, by the model that scored each."""
-        out = np.zeros((len(features), len(CATEGORIES)))
-        for model, rows in self._by_model(features):
-            out[rows] = np.minimum([model.thresholds[c] + raise_by for c in CATEGORIES], BAR_CAP)
-        return out
-
-    def _asserted(self, windows: list[Window], features: list[PassageFeatures]) -> np.ndarray:
+    def _asserted(self, windows: list[Window], by_model: list[tuple[ClaimModel, np.ndarray]]) -> np.ndarray:
         """(windows, categories): each window's categories weighed by who speaks, by the model that scored it."""
         out = np.zeros((len(windows), len(CATEGORIES)))
         if not windows:
             return out
         probabilities = np.stack([w.probabilities for w in windows])
         sellers = seller_voice(windows)
-        for model, rows in self._by_model(features):
+        for model, rows in by_model:
             out[rows] = model.asserted(probabilities[rows], sellers[rows])
         return out
 
@@ -247,6 +244,14 @@ class ClaimClassifier:
         ]
         s, e = sentences[int(np.argmax(self.fast.scores(passages)[:, j]))]
         return _trimmed(text, s, e)
+
+
+def _add_bars(windows: int, by_model: list[tuple[ClaimModel, np.ndarray]], raise_by: float) -> np.ndarray:
+    """(windows, categories): the bar a claim no rule words must clear, by the model that scored each."""
+    out = np.zeros((windows, len(CATEGORIES)))
+    for model, rows in by_model:
+        out[rows] = np.minimum([model.thresholds[c] + raise_by for c in CATEGORIES], BAR_CAP)
+    return out
 
 
 def length_allowance(windows: int) -> float:
