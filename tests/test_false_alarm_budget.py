@@ -22,9 +22,8 @@ def test_bars_rise_until_the_budget_holds() -> None:
     rng = np.random.default_rng(0)
     asserted = rng.uniform(0, 0.62, size=(400, len(CATEGORIES)))
     ruled = rng.uniform(size=asserted.shape) < 0.1
-    settings = Settings(false_alarm_budget=0.1)
     assert _flag_rate(BARS, asserted, ruled) > 0.1
-    bars = _within_budget(BARS, asserted, ruled, settings)
+    bars = _within_budget(BARS, asserted, ruled, 0.1)
     assert _flag_rate(bars, asserted, ruled) <= 0.1
     raised = {name: round(bars[name] - BARS[name], 3) for name in BARS}
     assert len(set(raised.values())) == 1 and next(iter(raised.values())) > 0  # all by the same step
@@ -34,14 +33,14 @@ def test_bars_rise_until_the_budget_holds() -> None:
 
 def test_bars_stay_when_within_budget_or_nothing_is_label_less() -> None:
     low = np.full((50, len(CATEGORIES)), 0.1)
-    assert _within_budget(BARS, low, np.zeros(low.shape, dtype=bool), Settings()) == BARS
+    assert _within_budget(BARS, low, np.zeros(low.shape, dtype=bool), Settings().false_alarm_budget) == BARS
     empty = np.zeros((0, len(CATEGORIES)))
-    assert _within_budget(BARS, empty, empty.astype(bool), Settings()) == BARS
+    assert _within_budget(BARS, empty, empty.astype(bool), Settings().false_alarm_budget) == BARS
 
 
 def test_bars_rise_a_bounded_amount_and_never_past_the_limit() -> None:
     certain = np.ones((20, len(CATEGORIES)))
     nothing_ruled = np.zeros(certain.shape, dtype=bool)
-    bars = _within_budget(BARS, certain, nothing_ruled, Settings(false_alarm_budget=0.0))
+    bars = _within_budget(BARS, certain, nothing_ruled, 0.0)
     assert max(bars.values()) <= BAR_LIMIT
     assert all(bars[name] - BARS[name] <= MAX_RAISE + 1e-9 for name in BARS)

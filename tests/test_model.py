@@ -306,3 +306,26 @@ def test_a_long_page_needs_a_higher_score_for_a_claim_no_rule_words(small_model:
     hundred_windows = "\n\n".join(f"Our office on street {n} opens at nine." for n in range(100))
     assert length_allowance(100) == pytest.approx(2 * BAR_PER_DECADE) and BAR_PER_DECADE > 0.05
     assert not model_claims(hundred_windows)  # the bar there is 0.65 + 0.2
+
+
+def test_each_mode_keeps_within_its_own_false_alarm_budget(
+    data_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--fast's bars answer to fast_false_alarm_budget, the default model's to false_alarm_budget."""
+    import claimcheck.training.fit as fit
+
+    examples = read_examples([data_file])
+    rules = np.zeros((len(examples), RULE_FEATURES), np.float32)
+    meaning = np.random.default_rng(1).normal(size=(len(examples), 384)).astype(np.float32)
+    budgets: list[float] = []
+    within = fit._within_budget
+
+    def recording(thresholds, asserted, ruled, budget):  # type: ignore[no-untyped-def]
+        budgets.append(budget)
+        return within(thresholds, asserted, ruled, budget)
+
+    monkeypatch.setattr(fit, "_within_budget", recording)
+    settings = Settings(inner_folds=3, false_alarm_budget=0.11, fast_false_alarm_budget=0.22)
+    fit_model(TrainingSet(examples, rules, meaning), settings, use_embeddings=False)
+    fit_model(TrainingSet(examples, rules, meaning), settings, use_embeddings=True)
+    assert budgets == [0.22, 0.11]

@@ -37,7 +37,9 @@ def train_command(
     ] = None,
     extra: Annotated[
         list[Path] | None,
-        typer.Option("--extra", help="Passages written for the project: train at half weight, never scored."),
+        typer.Option(
+            "--extra", help="Passages written for the project: train at a small weight, never scored."
+        ),
     ] = None,
     rules: RulesOption = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing model folder.")] = False,

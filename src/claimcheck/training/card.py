@@ -7,6 +7,7 @@ from typing import Any
 
 from claimcheck.rules.model import CATEGORIES
 from claimcheck.training.cv import CVResult
+from claimcheck.training.data import EXTRA_WEIGHT
 
 KNOWN_LIMITS = """\
 - Trained on about a thousand passages: categories with few examples (regulatory_misrep, pressure_pricing,
@@ -20,6 +21,13 @@ KNOWN_LIMITS = """\
 - In the default mode only windows the word model already finds suspect (a category at 0.3 or more) are
   embedded, in the figures above as in use: embedding costs about 0.05 s a window. Embedding every window
   measured about 0.025 higher micro-F1 and about one point more label-less passages flagged.
+- A lone sentence has little for the model to go on, and the weights carry real pages' habits: in one
+  sentence selling stem-cell capsules that cure Parkinson's with no side effects, only "no side effects" is
+  kept; the capsule and the cure are dismissed (real pages that sell capsules or creams rarely promise cures,
+  so an oral-product hit lowers the cure-all score). `--no-model` shows every rule hit; dismissed hits are in
+  the JSON report.
+- The rule packs were written and narrowed by reading errors on these same passages; the folds keep the model
+  honest, not the rules, so the rules' share of the figures is somewhat optimistic.
 - Figures are on English and Spanish web text about stem-cell treatments; other genres are untested.
 """
 
@@ -43,15 +51,15 @@ def write_card(path: Path, card: dict[str, Any], result: CVResult) -> None:
         "voice, so each decision combines the category's log-odds with the seller voice's (a two-input Platt",
         "scaling fitted out of fold). Scores are Platt-calibrated on out-of-fold predictions; per-category",
         "thresholds maximise F0.5 out of fold, then all bars rise together while the inner folds would flag more",
-        "label-less passages than the false-alarm budget (`Settings.false_alarm_budget`). Weights are applied",
-        "with numpy at run time.",
+        "label-less passages than the false-alarm budget (`Settings.false_alarm_budget`;",
+        "`fast_false_alarm_budget` for `--fast`). Weights are applied with numpy at run time.",
         "",
         "## Data",
         f"{card['passages']} real labelled passages ({card['labelled_passages']} with a category) from"
         f" {card['sites']} sites: {', '.join(card['data'])}."
         + (
             f" Also trained on (never scored) {card.get('extra_passages', 0)} passages written for the project:"
-            f" {', '.join(card.get('extra_training_only', []))}, at half weight."
+            f" {', '.join(card.get('extra_training_only', []))}, at a weight of {EXTRA_WEIGHT} each."
             if card.get("extra_passages")
             else ""
         ),

@@ -55,9 +55,12 @@ class Settings:
     confirm_cap: float = 0.5
     # The share of label-less passages the inner folds may flag; past it every bar rises by BUDGET_STEP until
     # it holds. Per-category F0.5 thresholds ignore that the categories add up, and each retrained model moved
-    # the outer figure by about half a point. Grouped CV over fold seeds 0-2: no budget gave F1 0.505 with
-    # 8.1% false alarms (up to 8.5%), 0.085 gave 0.497 with 7.8% (at most 8.0%), 0.08 gave 0.488 with 7.4%.
-    false_alarm_budget: float = 0.085
+    # the outer figure by about half a point. Grouped CV over fold seeds 0-2 with the stop-16 rules and corpus:
+    # 0.085 gave F1 0.537 with 7.9% false alarms (8.1% on one seed), 0.08 gave 0.530 with 7.4% (at most 7.7%).
+    false_alarm_budget: float = 0.08
+    # --fast's own: its inner folds overstate its false alarms (0.085 gave F1 0.522 with 7.2%, at most 7.7%;
+    # 0.08 gave 0.518 with 7.0%), and at 0.08 its raised cure-all bar dismissed a seed page's claim.
+    fast_false_alarm_budget: float = 0.09
     precision_weight: float = 0.5  # F-beta's beta for choosing thresholds: precision counts double
     # Words (with rule hits) and meaning (the embedding) are fitted as two regressions whose log-odds add up,
     # not as one over both. Under grouped CV on passages this was better on each of four fold seeds (micro-F1
@@ -134,7 +137,8 @@ def fit_model(data: TrainingSet, settings: Settings, *, use_embeddings: bool) ->
         thresholds[CONFIRM_PREFIX + target] = min(confirm, settings.confirm_cap)
         decisions[:, j], ruled_hits[:, j] = asserted, ruled
     label_less = real & (y[:, : len(CATEGORIES)].sum(axis=1) == 0)
-    thresholds = _within_budget(thresholds, decisions[label_less], ruled_hits[label_less], settings)
+    budget = settings.false_alarm_budget if use_embeddings else settings.fast_false_alarm_budget
+    thresholds = _within_budget(thresholds, decisions[label_less], ruled_hits[label_less], budget)
     coef = np.vstack(coefs)
     v = vocabulary.size
     rules_end = v + data.rules.shape[1]
@@ -157,9 +161,9 @@ def fit_model(data: TrainingSet, settings: Settings, *, use_embeddings: bool) ->
 
 
 def _within_budget(
-    thresholds: dict[str, float], asserted: np.ndarray, ruled: np.ndarray, settings: Settings
+    thresholds: dict[str, float], asserted: np.ndarray, ruled: np.ndarray, budget: float
 ) -> dict[str, float]:
-    """Every bar raised by the same steps until at most `false_alarm_budget` of the label-less passages
+    """Every bar raised by the same steps until at most `budget` of the label-less passages
     (out-of-fold `asserted` probabilities, and whether a rule's asserted hit is in each) would be flagged."""
 
     def raised(by: float) -> dict[str, float]:
@@ -172,7 +176,7 @@ def _within_budget(
         return float(flags.any(axis=1).mean()) if len(flags) else 0.0
 
     by = 0.0
-    while flagged(raised(by)) > settings.false_alarm_budget and by < MAX_RAISE:
+    while flagged(raised(by)) > budget and by < MAX_RAISE:
         by += BUDGET_STEP
     return raised(by)
 

@@ -33,7 +33,7 @@ def build_training_set(
 ) -> TrainingSet:
     """Rule hits from the rules alone (as the classifier sees them in the pipeline), and embeddings.
 
-    `extra` files (text written for the project) train the model at half weight and are never scored.
+    `extra` files (text written for the project) train the model at a small weight (data.EXTRA_WEIGHT) and are never scored.
     """
     examples = read_examples(paths) + (read_examples(extra, extra=True) if extra else [])
     rules_only = Checker(ruleset=ruleset, model=None)
