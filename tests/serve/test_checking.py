@@ -1,9 +1,8 @@
-"""`claimcheck serve`: the Flask app through its test client, and the real server in headless Chromium."""
+"""`claimcheck serve`: checking pasted, uploaded and fetched input; guards and errors; the real server in
+headless Chromium."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import os
 import re
 import signal
@@ -12,101 +11,24 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from claimcheck.findings import Finding, Report
-from claimcheck.store import Store
 from claimcheck.web import create_app
-from claimcheck.web.app import CSP, CSS
 from claimcheck.web.inputs import MAX_INPUT_BYTES
 
-CLAIMS = "Our stem cells cure Parkinson's disease. There are no side effects at all."
-WARNING = "Avoid clinics that sell stem cell pills."
-SCRIPT_TAG = "<script>alert(1)</script>"
-IMG = "<img src=x onerror=alert(1)>"
-HOSTILE = f'{SCRIPT_TAG}{IMG}"><svg onload=alert(1)>'
-
-
-class Page(HTMLParser):
-    """Tags, attributes, visible text and raw script/style contents of a served page."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.attrs: list[tuple[str, str, str]] = []
-        self.text: list[str] = []
-        self.raw: dict[str, list[str]] = {"script": [], "style": []}
-        self._in: str | None = None
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        self.attrs += [(tag, name, value or "") for name, value in attrs]
-        if tag in self.raw:
-            self._in = tag
-            self.raw[tag].append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in = None
-
-    def handle_data(self, data: str) -> None:
-        if self._in:
-            self.raw[self._in][-1] += data
-        else:
-            self.text.append(data)
-
-    @property
-    def visible(self) -> str:
-        return "".join(self.text)
-
-    def values(self, name: str) -> list[str]:
-        return [value for _, attr, value in self.attrs if attr == name]
-
-
-def page_of(response) -> Page:
-    return Page(response.get_data(as_text=True))
-
-
-def error_line(response) -> str:
-    found = re.search(r'<p class="error" role="alert">(.*?)</p>', response.get_data(as_text=True), re.S)
-    assert found, "no error line on the page"
-    assert "\n" not in found.group(1)
-    return re.sub(r"<[^>]+>", "", found.group(1))
-
-
-@pytest.fixture(scope="module")
-def app(checker):
-    return create_app(checker=checker)
-
-
-@pytest.fixture()
-def client(app):
-    return app.test_client()
-
-
-def assert_safe_page(response) -> Page:
-    """Every served page: strict CSP header, our stylesheet only, no script, nothing external."""
-    assert response.headers["Content-Security-Policy"] == CSP
-    assert "script-src" not in CSP and "default-src 'none'" in CSP and "frame-ancestors 'none'" in CSP
-    digest = base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode()
-    assert f"style-src 'sha256-{digest}'" in CSP
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    page = page_of(response)
-    assert page.raw["style"] == [CSS] and page.raw["script"] == []
-    assert "script" not in page.tags and "img" not in page.tags and "iframe" not in page.tags
-    assert not [name for _, name, _ in page.attrs if name.startswith("on")]
-    for href in page.values("href"):
-        assert href.startswith(("/", "#", "https://", "http://")), href
-    assert not page.values("src")
-    return page
-
+from .pages import (
+    CLAIMS,
+    HOSTILE,
+    IMG,
+    SCRIPT_TAG,
+    WARNING,
+    assert_safe_page,
+    error_line,
+)
 
 # --------------------------------------------------------------------------------------------- checking
 
@@ -303,109 +225,6 @@ def test_url_is_fetched_and_checked(client, local_site):
     assert missing.status_code == 400 and "HTTP 404" in error_line(missing)
     binary = client.post("/check", data={"url": f"{local_site}/binary"})
     assert binary.status_code == 400 and "not a web page" in error_line(binary)
-
-
-# -------------------------------------------------------------------------------------------------- stores
-
-
-def _finding(category: str, text: str, sentence: str, **kw) -> Finding:
-    return Finding(
-        rule=kw.pop("rule", f"{category}.en.test"),
-        category=category,
-        severity=kw.pop("severity", "high"),
-        start=0,
-        end=len(text),
-        text=text,
-        context=kw.pop("context", "asserted"),
-        message="A red flag.",
-        sentence=sentence,
-        reference="https://www.fda.gov/",
-        **kw,
-    )
-
-
-@pytest.fixture()
-def store_file(tmp_path: Path) -> Path:
-    path = tmp_path / "scan.sqlite"
-    with Store(path) as store:
-        store.start_run(tool_version="test", rules_digest="abc", inputs=["x"])
-        store.add(
-            Report(
-                id="a1",
-                source="https://a.example/one",
-                url="https://a.example/one",
-                sha256="1" * 64,
-                lang="en",
-                findings=[
-                    _finding(
-                        "risk_free", "no side effects", "There are no side effects.", confidence=0.9, page=2
-                    ),
-                    _finding("cure_all", "cures", f"It cures all. {HOSTILE}", cue=HOSTILE, context="negated"),
-                ],
-            )
-        )
-        store.add(
-            Report(
-                id=HOSTILE,
-                source=f"https://b.example/{HOSTILE}",
-                url="javascript:alert(1)",
-                sha256="2" * 64,
-                lang="en",
-                findings=[_finding("cure_all", "cures", f"{HOSTILE} It cures autism.", rule=HOSTILE)],
-            )
-        )
-        store.add(Report(id="c", source="https://c.example/", url=None, sha256="3" * 64, lang="en"))
-        store.add(Report(id="d", source="gone", sha256="4" * 64, lang="und", error="HTTP 404 Not Found"))
-        store.finish_run(documents=4, skipped=1, interrupted=False)
-    return path
-
-
-def test_store_rankings_and_pages(client, store_file):
-    before = hashlib.sha256(store_file.read_bytes()).hexdigest()
-    response = client.get(f"/store?path={quote(str(store_file))}&limit=10")
-    assert response.status_code == 200, error_line(response)
-    page = assert_safe_page(response)
-    html = response.get_data(as_text=True)
-    assert SCRIPT_TAG not in html and IMG not in html
-    assert "a.example" in page.visible and "b.example" in page.visible  # domains
-    totals = dict(re.findall(r'<li class="(\w+)"><b>(\d+)</b>', html))
-    assert totals == {"documents": "4", "flagged": "2", "clean": "1", "skipped": "1"}
-    assert "risk_free.en.test" in page.visible and HOSTILE in page.visible  # rules, the hostile one as text
-    assert 'href="javascript' not in html
-    links = [href for href in page.values("href") if href.startswith("/store/page?")]
-    assert len(links) == 3  # the checked pages, not the skipped one
-    detail = client.get(links[0])
-    assert detail.status_code == 200, error_line(detail)
-    assert_safe_page(detail)
-    shown = detail.get_data(as_text=True)
-    assert '<li class="finding" data-cat="risk_free">' in shown and "confidence <b>90%</b>" in shown
-    assert "PDF page <b>2</b>" in shown and "back to the store" in shown
-    assert hashlib.sha256(store_file.read_bytes()).hexdigest() == before  # opened read-only
-
-
-def test_store_errors_are_one_line(client, tmp_path):
-    not_store = tmp_path / "other.sqlite"
-    import sqlite3
-
-    with sqlite3.connect(not_store) as db:
-        db.execute("CREATE TABLE t (x)")
-    for path, message in (
-        (str(tmp_path / "nope"), "no such store"),
-        (str(not_store), "not a claimcheck store"),
-        ("x\x00y", "not a path"),
-    ):
-        response = client.get("/store", query_string={"path": path})
-        assert response.status_code == 400 and message in error_line(response), path
-    assert client.get("/store").status_code == 200  # the empty form
-    response = client.get("/store", query_string={"path": str(not_store), "limit": "0"})
-    assert "rows: give a number from 1 to 1000" in error_line(response)
-    missing = client.get("/store/page", query_string={"path": str(tmp_path / "nope"), "source": "x"})
-    assert missing.status_code == 400
-
-
-def test_stored_page_that_is_gone(client, store_file):
-    response = client.get("/store/page", query_string={"path": str(store_file), "source": "x", "sha256": "0"})
-    assert response.status_code == 400 and "not in this store" in error_line(response)
 
 
 # ----------------------------------------------------------------------------------------- guards, errors
