@@ -14,7 +14,7 @@ import pytest
 from claimcheck.browser import Browser, RenderError, find_browser, require_browser
 from claimcheck.browser.process import running_in_group
 from claimcheck.errors import ClaimcheckError
-from tests.test_audit import FixtureSite, Routes
+from tests.audit.site import FixtureSite, Routes
 
 needs_chromium = pytest.mark.skipif(find_browser() is None, reason="no Chromium (apt-get install chromium)")
 
