@@ -16,8 +16,9 @@ import pytest
 from claimcheck.checker import Checker
 from claimcheck.errors import ClaimcheckError
 from claimcheck.findings import Finding
-from claimcheck.nlp.claim_model import TARGETS, ClaimModel
-from claimcheck.nlp.classifier import BAR_PER_DECADE, length_allowance
+from claimcheck.models import load_models
+from claimcheck.nlp.claim_model import TARGETS, ClaimModel, PassageFeatures
+from claimcheck.nlp.classifier import BAR_PER_DECADE, SUSPECT, ClaimClassifier, length_allowance
 from claimcheck.nlp.features import RULE_FEATURES, Vocabulary, rule_vector, term_id, terms
 from claimcheck.rules.model import CATEGORIES
 from claimcheck.voice import page_voice, relayed
@@ -345,10 +346,6 @@ class _RecordingEmbedder:
 def test_windows_the_cheap_model_finds_faintly_suspect_still_reach_the_full_model() -> None:
     """The full model's bars are chosen on passages that were all embedded; at a suspect bar of 0.3 a quarter of
     the claims it finds on real text never reached it (grouped CV, stop 17)."""
-    from claimcheck.models import load_models
-    from claimcheck.nlp.claim_model import PassageFeatures
-    from claimcheck.nlp.classifier import SUSPECT, ClaimClassifier
-
     fast, full = load_models("shipped")
     assert full is not None
     texts = [
@@ -357,11 +354,12 @@ def test_windows_the_cheap_model_finds_faintly_suspect_still_reach_the_full_mode
         "The body uses these cells to heal itself.",
         "Call the front desk to change an appointment.",
     ]
-    cheap = fast.probabilities([PassageFeatures(t, rule_vector([])) for t in texts])[:, : len(CATEGORIES)]
+    windows = [PassageFeatures(t, rule_vector([])) for t in texts]
+    cheap = fast.probabilities(windows)[:, : len(CATEGORIES)]
     classifier = ClaimClassifier()
     embedder = _RecordingEmbedder()
     classifier.use(fast, full, embedder)  # type: ignore[arg-type]
-    classifier._probabilities([PassageFeatures(t, rule_vector([])) for t in texts])
+    classifier._probabilities(windows)
     assert embedder.seen == [t for t, row in zip(texts, cheap, strict=True) if row.max() >= SUSPECT]
     faint = [t for t, row in zip(texts, cheap, strict=True) if SUSPECT <= row.max() < 0.3]
     assert faint, "the probe sentences no longer score between the suspect bar and 0.3: pick others"
