@@ -27,6 +27,10 @@ def contexts(checker: Checker, text: str, category: str, lang: str | None = None
         ("Any clinic promising no side effects is misleading you.", "risk_free", "cautionary"),
         ("Our treatment is FDA-approved.", "regulatory_misrep", "asserted"),
         ("Our treatment is not FDA-approved.", "regulatory_misrep", "negated"),
+        # The month is not the hedge "may" (it once made this claim hypothetical).
+        ("Since her infusion in May our stem cells cured her diabetes.", "cure_all", "asserted"),
+        ("On May 3 our stem cells cured his diabetes.", "cure_all", "asserted"),
+        ("May our stem cells cure your diabetes?", "cure_all", "question"),
     ],
 )
 def test_english_contexts(checker: Checker, text: str, category: str, expected: str) -> None:

@@ -58,6 +58,23 @@ def test_user_pack_adds_rules(tmp_path: Path) -> None:
     assert [f.rule for f in report.findings] == ["cure_all.test.example"]
 
 
+def test_a_token_can_exclude_words_with_not_in(tmp_path: Path) -> None:
+    pack = GOOD_RULE.replace(
+        "    phrases: [wonder juice]",
+        '    patterns:\n      - [{LOWER: saw}, {LOWER: {NOT_IN: ["no", little]}, OP: "?"}, {LOWER: change}]',
+    ).replace(
+        'flag: ["Drink our wonder juice.", "Wonder juice for all."]',
+        'flag: ["We saw change.", "I saw real change."]',
+    )
+    checker = Checker(rules=[write(tmp_path, pack)], model=None)
+
+    def fired(text: str) -> bool:
+        return any(f.rule == "cure_all.test.example" for f in checker.check_text(text, lang="en").findings)
+
+    assert fired("Patients saw real change.") and fired("Patients saw change.")
+    assert not fired("Patients saw little change.") and not fired("Patients saw NO change.")
+
+
 def test_folder_of_packs_is_read(tmp_path: Path) -> None:
     write(tmp_path, GOOD_RULE, "one.yml")
     assert Checker(rules=[tmp_path], model=None).ruleset.get("cure_all.test.example") is not None

@@ -134,6 +134,9 @@ class SpecCompiler:
                 out["NORM"] = {"IN": sorted(set().union(*forms.values()))}
             elif name in _STRING_ATTRS and isinstance(value, dict) and "REGEX" in value:
                 out["NORM"] = value  # a regular expression over the folded word
+            elif name in _STRING_ATTRS and isinstance(value, dict) and list(value) == ["NOT_IN"]:
+                words = _strings({"IN": value["NOT_IN"]}, origin, rule_id)
+                out["NORM"] = {"NOT_IN": [self._norm(s) for s in words]}
             elif name in _STRING_ATTRS:  # all literal words compare as NORM, whatever attribute was named
                 strings = [self._norm(s) for s in _strings(value, origin, rule_id)]
                 out["NORM"] = strings[0] if isinstance(value, str) else {"IN": strings}
@@ -180,7 +183,10 @@ def _strings(value: Any, origin: Origin, rule_id: str) -> list[str]:
     if isinstance(words, list) and all(isinstance(v, str) for v in words):
         return list(words)
     raise RuleError(
-        origin.path, origin.line, rule_id, f"a word attribute takes a string or {{IN: [...]}}, got {value!r}"
+        origin.path,
+        origin.line,
+        rule_id,
+        f"a word attribute takes a string, {{IN: [...]}} or {{NOT_IN: [...]}}, got {value!r}",
     )
 
 

@@ -92,6 +92,7 @@ class ContextDetector:
             # PhraseMatcher gives Doc offsets even when called on a Span (the Matcher does not).
             self._cue(strings[m], sent.doc[s:e])
             for m, s, e in self.compiler.phrases(sent)
+            if not _is_the_month(sent.doc[s:e])
         ]
         if len(self.compiler.patterns) and self._patterns_may_match(sent):
             found += [self._cue(sp.label_, sp) for sp in self.compiler.patterns(sent, as_spans=True)]
@@ -314,6 +315,22 @@ def _scare_quote_cue(sent: Span, target: Span) -> Cue | None:
 
 def _inside_word(text: str, i: int) -> bool:
     return 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+
+
+_BEFORE_A_MONTH = frozenset(
+    "in of on since until till by from last next early late mid this each every through".split()
+)
+
+
+def _is_the_month(span: Span) -> bool:
+    """ "since her treatment in May" is a date, not the hedge "may": the month is capitalised mid-sentence
+    after a preposition ("in May") or before a day or year ("May 3", "May 2021")."""
+    if span.text != "May" or span.start == 0:
+        return False
+    doc = span.doc
+    before = doc[span.start - 1].lower_
+    after = doc[span.end] if span.end < len(doc) else None
+    return before in _BEFORE_A_MONTH or (after is not None and after.like_num)
 
 
 def _sorted_cues(cues: list[Cue]) -> list[Cue]:
