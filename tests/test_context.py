@@ -31,6 +31,21 @@ def contexts(checker: Checker, text: str, category: str, lang: str | None = None
         ("Since her infusion in May our stem cells cured her diabetes.", "cure_all", "asserted"),
         ("On May 3 our stem cells cured his diabetes.", "cure_all", "asserted"),
         ("May our stem cells cure your diabetes?", "cure_all", "question"),
+        # A hedge between the cells and the verb once joined the finding and went unread.
+        ("Stem cells might repair worn cartilage.", "cure_all", "hypothetical"),
+        ("Stem cells never repair worn cartilage.", "cure_all", "negated"),
+        ("Stem Cells: This May Cure Your Arthritis", "cure_all", "hypothetical"),
+        # The before of a testimonial is not a negation of its after.
+        (
+            "Ruth walks without pain and has noticed big improvements since her stem cell infusion.",
+            "testimonial_evidence",
+            "asserted",
+        ),
+        (
+            "Bob, who could not walk before, has improved since receiving our stem cells.",
+            "testimonial_evidence",
+            "asserted",
+        ),
     ],
 )
 def test_english_contexts(checker: Checker, text: str, category: str, expected: str) -> None:
@@ -45,6 +60,16 @@ def test_english_contexts(checker: Checker, text: str, category: str, expected: 
         ("No vendemos cápsulas de células madre.", "oral_product", "negated"),
         ("Evite las clínicas que venden cápsulas de células madre.", "oral_product", "cautionary"),
         ("El tratamiento no tiene efectos secundarios.", "risk_free", "asserted"),
+        (
+            "Nuestro paciente, que no podía caminar, ya puede caminar solo tras las infusiones de células madre.",
+            "testimonial_evidence",
+            "asserted",
+        ),
+        (
+            "Nuestro tratamiento con células madre ha supuesto grandes mejoras en pacientes con artrosis.",
+            "testimonial_evidence",
+            "asserted",
+        ),
     ],
 )
 def test_spanish_contexts(checker: Checker, text: str, category: str, expected: str) -> None:

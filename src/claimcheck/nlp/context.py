@@ -318,7 +318,7 @@ def _inside_word(text: str, i: int) -> bool:
 
 
 _BEFORE_A_MONTH = frozenset(
-    "in of on since until till by from last next early late mid this each every through".split()
+    "in of on since until till by from last next early late mid through".split()  # not "this": "This May Cure"
 )
 
 

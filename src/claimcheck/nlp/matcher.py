@@ -35,6 +35,9 @@ Matches = list[tuple[int, int, int]]  # (match id, start token, end token), as s
 # A "near" word this close (in tokens) joins the highlighted finding ("celulas madres" + "pills"); kept tight
 # so that cue words between them ("creams labelled with 'stem cell'") stay outside the claim.
 ADJACENT = 1
+# ...and only across a connector: a hedge or negation between them ("stem cells might repair cartilage",
+# "stem cells never repair") must stay outside the finding, or its context would read the claim as asserted.
+JOINING_WORDS = frozenset("de del en con y e para of in with and for".split())
 
 
 @Language.factory("claimcheck_matcher", default_config={"spans_key": SPANS_KEY})
@@ -150,7 +153,7 @@ class ClaimMatcher:
                         continue
                     closest = min(near, key=lambda n: _gap(n, span))
                     evidence = f"{list_evidence}; {closest.text}" if list_evidence else closest.text
-                    if _gap(closest, span) <= ADJACENT:  # "celulas madres" + "pills": highlight both
+                    if _joins(doc, closest, span):  # "celulas madres" + "pills": highlight both
                         start, end = min(start, closest.start), max(end, closest.end)
                 found.append((Span(doc, start, end, label=rule.category), evidence))
             for finding, evidence in _merge_overlapping(found):
@@ -177,6 +180,14 @@ def _by_scope(
 
 def _gap(a: Span, b: Span) -> int:
     return max(a.start - b.end, b.start - a.end, 0)
+
+
+def _joins(doc: Doc, near: Span, span: Span) -> bool:
+    gap = _gap(near, span)
+    if gap > ADJACENT:
+        return False
+    between = doc[min(near.end, span.end) : max(near.start, span.start)]
+    return all(t.is_punct or t.norm_ in JOINING_WORDS for t in between)
 
 
 def _merge_overlapping(found: list[tuple[Span, str | None]]) -> list[tuple[Span, str | None]]:
