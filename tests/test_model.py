@@ -222,6 +222,18 @@ def test_train_and_eval_cv_from_the_command_line(cli, data_file: Path, tmp_path:
     assert cv.exit_code == 0, cv.output
     figures = json.loads(cv.stdout)
     assert figures["grouped_by"] == "site domain" and "fast" in figures["modes"]
+    assert "errors" not in figures["modes"]["fast"]  # cv.json and plain figures never quote passages
+
+
+def test_eval_cv_shows_the_out_of_fold_errors_on_request(cli, data_file: Path) -> None:  # type: ignore[no-untyped-def]
+    cv = cli("eval", str(data_file), "--cv", "2", "--no-embeddings", "--format", "json", "--show-errors")
+    assert cv.exit_code == 0, cv.output
+    mode = json.loads(cv.stdout)["modes"]["fast"]
+    wrong = mode["micro"]["fp"] + mode["micro"]["fn"]
+    assert wrong > 0 and len(mode["errors"]) == wrong
+    assert {e["kind"] for e in mode["errors"]} <= {"false positive", "false negative"}
+    table = cli("eval", str(data_file), "--cv", "2", "--no-embeddings", "--show-errors")
+    assert table.exit_code == 0 and "errors" in table.stdout and mode["errors"][0]["passage"] in table.stdout
 
 
 def test_training_on_one_site_is_one_clear_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

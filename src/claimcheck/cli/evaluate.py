@@ -74,7 +74,7 @@ def eval_command(
     Figures on passages a model was trained on flatter it: for the shipped model, quote --cv figures.
     """
     if cv is not None:
-        _cross_validate(files, cv, seed, embeddings, rules, fmt, min_f1, extra)
+        _cross_validate(files, cv, seed, embeddings, rules, fmt, min_f1, extra, show_errors)
         return
     from claimcheck.evaluation import evaluate
     from claimcheck.render.evaltable import render_eval
@@ -106,6 +106,7 @@ def _cross_validate(
     fmt: EvalFormat,
     min_f1: float | None,
     extra: list[Path] | None,
+    show_errors: bool,
 ) -> None:
     console = stderr_console()
     with user_errors():
@@ -134,8 +135,10 @@ def _cross_validate(
             log=lambda m: console.print(m, markup=False, highlight=False),
         )
     if fmt is EvalFormat.json:
-        sys.stdout.write(jsonlib.dumps(result.as_dict(), indent=2) + "\n")
+        sys.stdout.write(
+            jsonlib.dumps(result.as_dict(errors=show_errors), indent=2, ensure_ascii=False) + "\n"
+        )
     else:
-        render_cv(result, stdout_console())
+        render_cv(result, stdout_console(), show_errors=show_errors)
     f1 = min(r.overall.micro.f1 for r in result.modes.values())
     raise typer.Exit(1 if min_f1 is not None and f1 < min_f1 else 0)

@@ -55,7 +55,7 @@ def render_eval(result: EvalResult, console: Console, *, show_errors: bool = Fal
         console.print(errors)
 
 
-def render_cv(result: Any, console: Console) -> None:
+def render_cv(result: Any, console: Console, *, show_errors: bool = False) -> None:
     """Cross-validation figures (claimcheck.training.cv.CVResult): one table per mode, then per language."""
     console.print(
         f"{result.folds}-fold cross-validation grouped by site: {result.passages} passages from "
@@ -64,7 +64,7 @@ def render_cv(result: Any, console: Console) -> None:
     for mode, r in result.modes.items():
         low, high = r.interval
         r.overall.source = f"{mode} mode (micro-F1 95% CI {low:.3f}-{high:.3f}, sites resampled)"
-        render_eval(r.overall, console)
+        render_eval(r.overall, console, show_errors=show_errors)
         langs = Table(title=f"{mode} mode by language", title_justify="left")
         for column in ("lang", "passages", "precision", "recall", "F1", "false alarms"):
             langs.add_column(column, justify="left" if column == "lang" else "right")

@@ -34,9 +34,10 @@ class ModeResult:
     calibration: list[dict[str, float]]  # reliability bins of asserted findings' confidence
     pages: dict[str, Any] = field(default_factory=dict)  # page-level figures, when pages were given
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, *, errors: bool = False) -> dict[str, Any]:
         overall = self.overall.as_dict()
-        overall.pop("errors")
+        if not errors:  # out-of-fold errors quote passages: only on request, never in the model's cv.json
+            overall.pop("errors")
         return {
             **overall,
             "micro_f1_95ci": [round(self.interval[0], 4), round(self.interval[1], 4)],
@@ -57,14 +58,14 @@ class CVResult:
     sites: int
     modes: dict[str, ModeResult] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, *, errors: bool = False) -> dict[str, Any]:
         return {
             "folds": self.folds,
             "seed": self.seed,
             "passages": self.passages,
             "sites": self.sites,
             "grouped_by": "site domain",
-            "modes": {k: v.as_dict() for k, v in self.modes.items()},
+            "modes": {k: v.as_dict(errors=errors) for k, v in self.modes.items()},
         }
 
 
