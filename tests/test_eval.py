@@ -54,3 +54,15 @@ def test_eval_floor(cli, tmp_path: Path) -> None:
 def test_eval_missing_file(cli, tmp_path: Path) -> None:
     result = cli("eval", str(tmp_path / "none.jsonl"))
     assert result.exit_code == 2 and "cannot read" in result.stderr
+
+
+def test_a_missed_claim_whose_rule_hit_the_model_dismissed_says_so() -> None:
+    from claimcheck.evaluation import EvalResult, Passage, tally
+    from claimcheck.findings import Finding, Report
+
+    hit = Finding("cure_all.en.x", "cure_all", "high", 4, 9, "cures", "asserted", "m", confidence=0.31)
+    report = Report("p", "p", "0" * 64, "en", dismissed=[hit])
+    result = EvalResult("s")
+    tally(result, Passage("p", "Oil cures all.", frozenset({"cure_all"}), "en", 1), report)
+    (error,) = result.errors
+    assert error.kind == "false negative" and "dismissed" in error.why and "0.31" in error.why

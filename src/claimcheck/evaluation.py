@@ -187,21 +187,32 @@ def tally(result: EvalResult, passage: Passage, report: Any) -> None:
             counts.tp += 1
         elif got:
             counts.fp += 1
-            result.errors.append(_error(passage, category, "false positive", report.findings))
+            result.errors.append(_error(passage, category, "false positive", report))
         elif gold:
             counts.fn += 1
-            result.errors.append(_error(passage, category, "false negative", report.findings))
+            result.errors.append(_error(passage, category, "false negative", report))
 
 
-def _error(passage: Passage, category: str, kind: str, findings: list[Finding]) -> ErrorCase:
-    mine = [f for f in findings if f.category == category]
+def _error(passage: Passage, category: str, kind: str, report: Any) -> ErrorCase:
+    mine = [f for f in report.findings if f.category == category]
+    dismissed = [f for f in getattr(report, "dismissed", []) if f.category == category]
     if kind == "false positive":
         why = "; ".join(_why(f) for f in mine if f.asserted)
-    elif mine:
-        why = "; ".join(f"{f.rule} matched {f.text!r} but {f.context} (cue: {f.cue})" for f in mine)
+    elif mine or dismissed:
+        why = "; ".join(
+            [f"{f.rule} matched {f.text!r} but {f.context} (cue: {f.cue})" for f in mine]
+            + [
+                f"{f.rule} matched {f.text!r} but the model dismissed it ({_confidence(f)})"
+                for f in dismissed
+            ]
+        )
     else:
         why = "no rule matched and the model did not find it"
     return ErrorCase(passage.id, category, kind, passage.text, why)
+
+
+def _confidence(finding: Finding) -> str:
+    return "no confidence" if finding.confidence is None else f"confidence {finding.confidence:.2f}"
 
 
 def _why(finding: Finding) -> str:
