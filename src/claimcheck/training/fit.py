@@ -63,8 +63,10 @@ class Settings:
     # 0.530 with 7.4% (at most 7.7%). With the final rules, 0.08: 0.523 with 7.2% (at most 7.4%). Since every
     # window the cheap model finds at all suspect is embedded (classifier.SUSPECT 0.15), 0.08 gives 0.549 with
     # 7.7% (8.1% on fold seed 0) and 0.075 gives 0.544 with 7.4% (at most 7.7%). With the stop-19 rules 0.075
-    # gives 0.585 with 7.2% (at most 7.3%) and 0.08 gives 0.592 with 7.7% (8.2% on fold seed 2).
-    false_alarm_budget: float = 0.075
+    # gives 0.585 with 7.2% (at most 7.3%) and 0.08 gives 0.592 with 7.7% (8.2% on fold seed 2). Each cue that
+    # unflags label-less passages lets the bars fall, so the outer rate creeps back up: with the stop-20 cues 0.075
+    # gave 0.625 with 7.6% (8.1% on fold seed 0), 0.0725 gave 0.615 with 7.4% (at most 7.7%), 0.07 gave 0.607.
+    false_alarm_budget: float = 0.0725
     # --fast's own: its inner folds overstate its false alarms (at 0.08, F1 0.518 with 7.0%; at 0.085, 0.522
     # with 7.2%), and at both its raised cure-all bar dismissed a seed page's claim; at 0.09 F1 0.527 with 7.4%
     # (at most 8.0%) and the seeds hold; with the final rules 0.517 with 7.2% (at most 7.6%).
