@@ -54,7 +54,7 @@ class Settings:
     fast_add_floor: float = 0.5
     # The highest bar (before the budget raises it) at which the model may dismiss a rule's asserted hit: the
     # F0.5 bar alone dismissed hits it found only slightly more likely wrong than right. Grouped CV seeds 0-2
-    # (stop 20): 0.45 gave F1 0.618 with 7.2% false alarms against 0.615 with 7.4% at 0.5.
+    # (stop 19): 0.45 gave F1 0.618 with 7.2% false alarms against 0.615 with 7.4% at 0.5.
     confirm_cap: float = 0.45
     # --fast's: without the embedding its probabilities sit closer to 0.5, and a seed page's many-conditions
     # claim was dismissed at 0.496 against the cap of 0.5 (stop 19).
@@ -67,7 +67,7 @@ class Settings:
     # window the cheap model finds at all suspect is embedded (classifier.SUSPECT 0.15), 0.08 gives 0.549 with
     # 7.7% (8.1% on fold seed 0) and 0.075 gives 0.544 with 7.4% (at most 7.7%). With the stop-19 rules 0.075
     # gives 0.585 with 7.2% (at most 7.3%) and 0.08 gives 0.592 with 7.7% (8.2% on fold seed 2). Each cue that
-    # unflags label-less passages lets the bars fall, so the outer rate creeps back up: with the stop-20 cues 0.075
+    # unflags label-less passages lets the bars fall, so the outer rate creeps back up: with the stop-19 cues 0.075
     # gave 0.625 with 7.6% (8.1% on fold seed 0), 0.0725 gave 0.615 with 7.4% (at most 7.7%), 0.07 gave 0.607.
     false_alarm_budget: float = 0.0725
     # --fast's own: its inner folds overstate its false alarms (at 0.08, F1 0.518 with 7.0%; at 0.085, 0.522
