@@ -52,13 +52,12 @@ class Settings:
     # The same for --fast, chosen the same way: without the embedding its probabilities are less spread, and
     # 0.5 gave F1 0.469 (7.2% false alarms) against 0.454 at 0.55; the seeds stay clean.
     fast_add_floor: float = 0.5
-    # The highest bar (before the budget raises it) at which the model may dismiss a rule's asserted hit: the
-    # F0.5 bar alone dismissed hits it found only slightly more likely wrong than right. Grouped CV seeds 0-2
-    # (stop 19): 0.45 gave F1 0.618 with 7.2% false alarms against 0.615 with 7.4% at 0.5.
+    # The highest bar (before the budget raises it) at which the model may dismiss a rule's asserted hit, in both
+    # modes: the F0.5 bar alone dismissed hits it found only slightly more likely wrong than right. At 0.5,
+    # --fast (whose probabilities sit closer to 0.5 without the embedding) dismissed a seed page's
+    # many-conditions claim at 0.496; by default, grouped CV seeds 0-2 (stop 19) gave F1 0.618 with 7.2% false
+    # alarms at 0.45 against 0.615 with 7.4% at 0.5.
     confirm_cap: float = 0.45
-    # --fast's: without the embedding its probabilities sit closer to 0.5, and a seed page's many-conditions
-    # claim was dismissed at 0.496 against the cap of 0.5 (stop 19).
-    fast_confirm_cap: float = 0.45
     # The share of label-less passages the inner folds may flag; past it every bar rises by BUDGET_STEP until
     # it holds. Per-category F0.5 thresholds ignore that the categories add up, and each retrained model moved
     # the outer figure by about half a point. Grouped CV over fold seeds 0-2 with the stop-16 rules and corpus
@@ -139,7 +138,6 @@ def fit_model(data: TrainingSet, settings: Settings, *, use_embeddings: bool) ->
     decisions = np.zeros((len(y), len(CATEGORIES)))  # out-of-fold `asserted`, for the false-alarm budget
     ruled_hits = np.zeros((len(y), len(CATEGORIES)), dtype=bool)
     add_floor = settings.add_floor if use_embeddings else settings.fast_add_floor
-    confirm_cap = settings.confirm_cap if use_embeddings else settings.fast_confirm_cap
     for j, target in enumerate(CATEGORIES):
         # The same column as ClaimModel.asserted: the category's probability weighed by who speaks.
         inputs = np.column_stack([logit(probs[:, j]), logit(marketing)])
@@ -152,7 +150,7 @@ def fit_model(data: TrainingSet, settings: Settings, *, use_embeddings: bool) ->
         thresholds[target] = _best_threshold(asserted[unruled], y[unruled, j], settings, floor=add_floor)
         # A rule's asserted hit is dismissed only when the model finds it more likely wrong than right.
         confirm = _best_threshold(asserted[ruled_real], y[ruled_real, j], settings)
-        thresholds[CONFIRM_PREFIX + target] = min(confirm, confirm_cap)
+        thresholds[CONFIRM_PREFIX + target] = min(confirm, settings.confirm_cap)
         decisions[:, j], ruled_hits[:, j] = asserted, ruled
     label_less = real & (y[:, : len(CATEGORIES)].sum(axis=1) == 0)
     budget = settings.false_alarm_budget if use_embeddings else settings.fast_false_alarm_budget
