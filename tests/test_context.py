@@ -133,6 +133,19 @@ def test_cue_words_inside_the_claim_do_not_negate_it(checker: Checker) -> None:
     assert "risk_free" in report.categories
 
 
+def test_one_claims_own_negation_does_not_negate_the_next(checker: Checker) -> None:
+    report = checker.check_text(
+        "Our cells do not cause tumors and are not rejected by the immune system.", lang="en"
+    )
+    safety = [f for f in report.findings if f.category == "risk_free"]
+    assert len(safety) == 2 and all(f.context == "asserted" for f in safety)
+
+
+def test_a_negation_outside_any_claim_still_negates(checker: Checker) -> None:
+    report = checker.check_text("Our clinic does not sell stem cell capsules.", lang="en")
+    assert "oral_product" not in report.categories
+
+
 def test_a_comments_menu_item_at_the_top_does_not_silence_the_page(checker: Checker) -> None:
     from claimcheck.sources import Document
 

@@ -56,8 +56,9 @@ class ContextDetector:
     def __call__(self, doc: Doc) -> Doc:
         sentences: dict[tuple[int, int], list[Cue]] = {}
         blocks: dict[tuple[int, int], list[Cue]] = {}
-        for span in doc.spans.get(self.spans_key, []):
-            span._.context, span._.cue = self.context_of(span, sentences, blocks)
+        claims = list(doc.spans.get(self.spans_key, []))
+        for span in claims:
+            span._.context, span._.cue = self.context_of(span, sentences, blocks, claims)
         return doc
 
     def context_of(
@@ -65,8 +66,10 @@ class ContextDetector:
         span: Span,
         sentences: dict[tuple[int, int], list[Cue]] | None = None,
         blocks: dict[tuple[int, int], list[Cue]] | None = None,
+        claims: list[Span] | None = None,
     ) -> tuple[str, str | None]:
-        """The context of one finding and the cue that set it (caches are shared across a Doc's findings)."""
+        """The context of one finding and the cue that set it (caches are shared across a Doc's findings;
+        `claims` are all of them, so a negation inside one of them is not read as negating another)."""
         sentences = {} if sentences is None else sentences
         blocks = {} if blocks is None else blocks
         doc = span.doc
@@ -84,7 +87,7 @@ class ContextDetector:
             # A warning page's framing ("Red flags:", "Desconfíe si el centro:", "the FTC said") covers the
             # whole block, except the sentences where the seller speaks ("we", "our", "you").
             cues = cues + [_as_block_cue(c, span) for c in blocks[block_key] if not _overlaps(c, span)]
-        return self.decide(doc, span, sent, cues)
+        return self.decide(doc, span, sent, cues, claims or [])
 
     def cues_in(self, sent: Span) -> list[Cue]:
         strings = sent.doc.vocab.strings
@@ -110,7 +113,9 @@ class ContextDetector:
         rule = self.cues[cue_id]
         return Cue(rule.kind, span.start, span.end, span.text, rule)
 
-    def decide(self, doc: Doc, target: Span, sent: Span, cues: list[Cue]) -> tuple[str, str | None]:
+    def decide(
+        self, doc: Doc, target: Span, sent: Span, cues: list[Cue], claims: list[Span] | None = None
+    ) -> tuple[str, str | None]:
         if doc._.voice == "comment":
             return "attributed", "reader comment"
         pseudo = [c for c in cues if c.kind == "pseudo"]
@@ -128,6 +133,8 @@ class ContextDetector:
                 continue
             if cue.start < target.end and target.start < cue.end:
                 continue  # cue words inside the claim belong to the claim ("no risk of rejection")
+            if cue.kind == "negated" and any(_overlaps(cue, other) for other in claims or ()):
+                continue  # nor does another claim's own negation negate this one ("do not cause tumors and ...")
             if _in_pseudo(cue, pseudo):  # a cue that begins inside a pseudo cue is one
                 continue
             if cue.rule.reach == "quote":
